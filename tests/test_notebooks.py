@@ -1,0 +1,43 @@
+"""Does every solution notebook run headless from top to bottom, silently on stderr?"""
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tests.course import ASSIGNMENTS, notebook_path
+
+
+def execute(path):
+    """Execute a notebook in its own folder; returns the executed notebook node."""
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nb
+
+
+def problems(nb):
+    """Error outputs and stderr streams, with the cell index where they appeared."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                found.append(f"cell {index}: {output.ename}: {output.evalue}")
+            elif output.output_type == "stream" and output.name == "stderr":
+                found.append(f"cell {index} wrote to stderr: {output.text[:200]}")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("grading", [False, True], ids=["normal", "NBGRADER_EXECUTION"])
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_notebook_executes_cleanly(assignment, grading, monkeypatch):
+    """Does the instructor's notebook run with no error and nothing on stderr, also under autograding?"""
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # figures render inline, as for a student
+    if grading:
+        monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    else:
+        monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nb = execute(notebook_path("solutions", assignment))
+    assert not problems(nb), "\n".join(problems(nb))
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert images >= 1, "the experiments drew no figure"

@@ -1,0 +1,152 @@
+"""Is notebooks/ exactly nbgrader's release of solutions/, with nothing hidden left in it?"""
+
+import ast
+import filecmp
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from tests.course import (ASSIGNMENTS, HIDDEN_CANARY, REFERENCE_CANARY, ROOT, answer_cells, course_copy,
+                          grade_cells, nbgrader, nbgrader_meta, read)
+
+SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+
+
+def solution_blocks(source):
+    """The lines between solution markers, one list per block."""
+    blocks, inside = [], False
+    for line in source.splitlines():
+        if line.strip() == SOLUTION_MARKERS[0]:
+            blocks.append([])
+            inside = True
+        elif line.strip() == SOLUTION_MARKERS[1]:
+            inside = False
+        elif inside:
+            blocks[-1].append(line)
+    return blocks
+
+
+def strip_solution_blocks(source):
+    """The source without its solution blocks (what students are meant to see)."""
+    kept, inside = [], False
+    for line in source.splitlines():
+        if line.strip() in SOLUTION_MARKERS:
+            inside = line.strip() == SOLUTION_MARKERS[0]
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def hidden_blocks(source):
+    return [block.split(HIDDEN_MARKERS[1])[0] for block in source.split(HIDDEN_MARKERS[0])[1:]]
+
+
+def diff_trees(left, right):
+    """Paths that differ between two folders, compared byte by byte."""
+    comparison = filecmp.dircmp(left, right, ignore=["__pycache__", ".ipynb_checkpoints"])
+    problems = [f"only in {left}: {n}" for n in comparison.left_only]
+    problems += [f"only in {right}: {n}" for n in comparison.right_only]
+    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
+    problems += [f"differs: {n}" for n in mismatch + errors]
+    for sub in comparison.common_dirs:
+        problems += diff_trees(left / sub, right / sub)
+    return problems
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("nbgrader")
+def test_release_is_what_generate_assignment_makes(tmp_path):
+    """Does `nbgrader generate_assignment` on solutions/ reproduce notebooks/ byte for byte?"""
+    course = course_copy(tmp_path, release=False)
+    generated = tmp_path / "notebooks"
+    for assignment in ASSIGNMENTS:
+        result = nbgrader(course, "generate_assignment", assignment, "--force")
+        assert result.returncode == 0, result.stderr
+    problems = diff_trees(ROOT / "notebooks", generated)
+    assert not problems, "notebooks/ is out of date, run `make release`:\n" + "\n".join(problems)
+
+
+def test_references_are_generated_from_solutions():
+    """Are autograder/references/*.py up to date with the solution notebooks (one source of truth)?"""
+    result = subprocess.run([sys.executable, str(ROOT / "autograder" / "make_references.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_module_defines_every_exercise(assignment):
+    """Does the reference module hold exactly the functions students write, as in the notebook?"""
+    source = (ROOT / "autograder" / "references" / f"{assignment}.py").read_text()
+    defined = {node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)}
+    assert defined == set(answer_cells(read("solutions", assignment)))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_solution_and_hidden_block_carries_a_canary(assignment):
+    """Can the canary test see every piece of reference code and every hidden test?"""
+    nb = read("solutions", assignment)
+    for gid, cell in answer_cells(nb).items():
+        blocks = solution_blocks(cell.source)
+        assert blocks, f"{gid}: no ### BEGIN SOLUTION block"
+        assert all(any(REFERENCE_CANARY in line for line in b) for b in blocks), f"{gid}: a block lacks the canary"
+    for gid, cell in grade_cells(nb).items():
+        blocks = hidden_blocks(cell.source)
+        assert blocks, f"{gid}: no hidden tests"
+        assert all(HIDDEN_CANARY in b for b in blocks), f"{gid}: a hidden block lacks the canary"
+
+
+def test_release_contains_no_reference_code_and_no_hidden_test():
+    """Does any file in notebooks/ carry a canary, a marker or a line of reference code?"""
+    reference_lines = set()
+    for assignment in ASSIGNMENTS:
+        nb = read("solutions", assignment)
+        inside = {line.strip() for c in answer_cells(nb).values() for b in solution_blocks(c.source) for line in b}
+        outside = {line.strip() for c in nb.cells for line in strip_solution_blocks(c.source).splitlines()}
+        reference_lines |= {line for line in inside - outside if len(line) > 12}
+    files = [p for p in (ROOT / "notebooks").rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for secret in (REFERENCE_CANARY, HIDDEN_CANARY, *SOLUTION_MARKERS, *HIDDEN_MARKERS):
+            assert secret not in text, f"{path} contains {secret!r}"
+        if path.suffix == ".ipynb":
+            code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+            leaked = [line for line in reference_lines if line in code]
+            assert not leaked, f"{path} contains reference code: {leaked[:3]}"
+
+
+@pytest.mark.parametrize("kind", ["solutions", "notebooks"])
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebooks_are_stored_without_outputs(kind, assignment):
+    """Are notebooks stored clean: no outputs, no execution counts?"""
+    nb = read(kind, assignment)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grade_cells_cannot_give_free_partial_credit(assignment):
+    """Does every test cell end with an assert (nbgrader reads a last expression as a score)?"""
+    for gid, cell in grade_cells(read("solutions", assignment)).items():
+        last = ast.parse(cell.source).body[-1]
+        is_none = isinstance(last, ast.Expr) and isinstance(last.value, ast.Constant) and last.value.value is None
+        assert isinstance(last, (ast.Assert, ast.With, ast.For, ast.If)) or is_none, \
+            f"{gid} ends with {type(last).__name__}"
+        if isinstance(last, (ast.With, ast.For, ast.If)):
+            assert isinstance(last.body[-1], ast.Assert), f"{gid}: block does not end with an assert"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grade_cells_are_locked_and_worth_points(assignment):
+    """Is every test cell read-only, worth points, and the setup cell locked so grading restores it?"""
+    nb = read("solutions", assignment)
+    for gid, cell in grade_cells(nb).items():
+        meta = nbgrader_meta(cell)
+        assert meta["locked"] and meta["points"] > 0, gid
+        assert gid.startswith("test_"), gid
+    setup = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") == "setup"]
+    assert len(setup) == 1 and nbgrader_meta(setup[0])["locked"]
