@@ -1,22 +1,29 @@
 """Does a real nbgrader run grade a class right, whatever some students hand in?
 
-One course copy per test session: generate_assignment, then a class of
-submissions in submitted/, then `nbgrader autograde`; grades are read from
-nbgrader's SQLite gradebook, never parsed from logs.
+One course copy for the module: generate_assignment for every chapter, a
+class of submissions in submitted/, then `nbgrader autograde` per chapter.
+Grades are read from nbgrader's SQLite gradebook, never parsed from logs.
 """
 
+import csv
 import inspect
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
-from tests.course import ASSIGNMENTS, course_copy, nbgrader, points, submission
+from tests.course import ASSIGNMENTS, answer_cells, course_copy, exercises, nbgrader, points, read, submission
 from tests.mutants import mutants_of
 
-ASSIGNMENT = "01_gradient_checks"
-WRONG_EXERCISE = "eval_numerical_gradient"
-BROKEN_EXERCISE = "kinks_crossed"
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+
+
+def independent_exercise(assignment):
+    """An exercise with a kept wrong answer that no other reference solution calls."""
+    sources = {gid: cell.source.split('"""', 2)[-1] for gid, cell in answer_cells(read("solutions", assignment)).items()}
+    with_mutants = {exercise for exercise, _, _ in mutants_of(assignment)}
+    return next(e for e in exercises(assignment)
+                if e in with_mutants and not any(f"{e}(" in src for gid, src in sources.items() if gid != e))
 
 
 def mutant_source(assignment, exercise):
@@ -25,7 +32,12 @@ def mutant_source(assignment, exercise):
     return inspect.getsource(function).replace(f"def {name}(", f"def {exercise}(")
 
 
-def hand_in(course, student, nb, filename=None, assignment=ASSIGNMENT):
+def with_syntax_error(assignment, exercise):
+    """The reference answer of `exercise` with an unbalanced parenthesis appended."""
+    return answer_cells(read("solutions", assignment))[exercise].source + "\nprint((\n"
+
+
+def hand_in(course, student, assignment, nb, filename=None):
     folder = course / "submitted" / student / assignment
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / (filename or f"{assignment}.ipynb"))
@@ -33,26 +45,24 @@ def hand_in(course, student, nb, filename=None, assignment=ASSIGNMENT):
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
-    """A course copy in which a whole class was autograded; yields (course, autograde result)."""
+    """A course copy in which a whole class was autograded; yields (course, {assignment: result})."""
     course = course_copy(tmp_path_factory.mktemp("course"))
+    results = {}
     for assignment in ASSIGNMENTS:
         result = nbgrader(course, "generate_assignment", assignment, "--force")
         assert result.returncode == 0, result.stderr
-    hand_in(course, "alice_correct", submission(ASSIGNMENT))
-    hand_in(course, "bob_untouched", nbformat.read(course / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4))
-    hand_in(course, "carol_one_wrong",
-            submission(ASSIGNMENT, {WRONG_EXERCISE: mutant_source(ASSIGNMENT, WRONG_EXERCISE)}))
-    hand_in(course, "dave_renamed", submission(ASSIGNMENT), filename=f"{ASSIGNMENT} (1).ipynb")
-    broken = submission(ASSIGNMENT)
-    cell = next(c for c in broken.cells if c.metadata.get("nbgrader", {}).get("grade_id") == BROKEN_EXERCISE)
-    cell.source = cell.source.replace("return (z - h < 0)", "return (z - h < 0")  # unbalanced parenthesis
-    hand_in(course, "erin_syntax_error", broken)
-    hand_in(course, "zoe_correct_last", submission(ASSIGNMENT))  # graded after the broken ones
-    result = nbgrader(course, "autograde", ASSIGNMENT)
-    yield course, result
+        wrong = independent_exercise(assignment)
+        hand_in(course, "alice_correct", assignment, submission(assignment))
+        hand_in(course, "bob_untouched", assignment, read("notebooks", assignment))
+        hand_in(course, "carol_one_wrong", assignment, submission(assignment, {wrong: mutant_source(assignment, wrong)}))
+        hand_in(course, "dave_renamed", assignment, submission(assignment), filename=f"{assignment} (1).ipynb")
+        hand_in(course, "erin_syntax_error", assignment, submission(assignment, {wrong: with_syntax_error(assignment, wrong)}))
+        hand_in(course, "zoe_correct_last", assignment, submission(assignment))  # graded after the broken ones
+        results[assignment] = nbgrader(course, "autograde", assignment)
+    yield course, results
 
 
-def scores(course, student, assignment=ASSIGNMENT):
+def scores(course, student, assignment):
     """{exercise: score} of one student's notebook, from the gradebook; None if not graded."""
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         try:
@@ -62,64 +72,67 @@ def scores(course, student, assignment=ASSIGNMENT):
         return {grade.name.removeprefix("test_"): grade.score for grade in notebook.grades}
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
-def test_correct_submission_gets_full_marks(graded_class):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_correct_submission_gets_full_marks(graded_class, assignment):
     """Does a student who wrote the reference solutions get every point?"""
     course, _ = graded_class
-    assert scores(course, "alice_correct") == points(ASSIGNMENT)
-    assert scores(course, "zoe_correct_last") == points(ASSIGNMENT)
+    assert scores(course, "alice_correct", assignment) == points(assignment)
+    assert scores(course, "zoe_correct_last", assignment) == points(assignment)
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
-def test_untouched_release_gets_zero_everywhere(graded_class):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_gets_zero_everywhere(graded_class, assignment):
     """Does handing in the release unchanged earn 0 on every autograded cell?"""
     course, _ = graded_class
-    assert scores(course, "bob_untouched") == {exercise: 0 for exercise in points(ASSIGNMENT)}
+    assert scores(course, "bob_untouched", assignment) == {exercise: 0 for exercise in points(assignment)}
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
-def test_one_wrong_function_loses_exactly_its_points(graded_class):
-    """Does a forward difference in eval_numerical_gradient cost that function's points and nothing else?"""
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_one_wrong_function_loses_exactly_its_points(graded_class, assignment):
+    """Does one known wrong answer cost that function's points and nothing else?"""
     course, _ = graded_class
-    expected = {**points(ASSIGNMENT), WRONG_EXERCISE: 0}
-    assert scores(course, "carol_one_wrong") == expected
+    expected = {**points(assignment), independent_exercise(assignment): 0}
+    assert scores(course, "carol_one_wrong", assignment) == expected
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
-def test_syntax_error_costs_only_that_cell(graded_class):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_syntax_error_costs_only_that_cell(graded_class, assignment):
     """Is a syntax error in one answer cell graded as that function missing, the rest intact?"""
     course, _ = graded_class
-    expected = {**points(ASSIGNMENT), BROKEN_EXERCISE: 0}
-    assert scores(course, "erin_syntax_error") == expected
+    expected = {**points(assignment), independent_exercise(assignment): 0}
+    assert scores(course, "erin_syntax_error", assignment) == expected
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
-def test_renamed_notebook_does_not_stop_the_class(graded_class):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_renamed_notebook_does_not_stop_the_class(graded_class, assignment):
     """Is a renamed notebook reported and skipped while everyone after it is graded?"""
-    course, result = graded_class
-    assert scores(course, "dave_renamed") in (None, {exercise: 0 for exercise in points(ASSIGNMENT)})
-    assert f"Skipping unknown notebook: {course}/submitted/dave_renamed/{ASSIGNMENT}/{ASSIGNMENT} (1).ipynb" \
-        in result.stdout + result.stderr
-    assert scores(course, "zoe_correct_last") == points(ASSIGNMENT)
+    course, results = graded_class
+    log = results[assignment].stdout + results[assignment].stderr
+    assert scores(course, "dave_renamed", assignment) in (None, {exercise: 0 for exercise in points(assignment)})
+    assert f"Skipping unknown notebook: {course}/submitted/dave_renamed/{assignment}/{assignment} (1).ipynb" in log
+    assert scores(course, "zoe_correct_last", assignment) == points(assignment)
 
 
-@pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
-def test_feedback_and_export_work_and_hide_hidden_tests(graded_class):
-    """Do feedback pages omit the hidden tests, and does the CSV export list every graded student?"""
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_hides_hidden_tests(graded_class, assignment):
+    """Do feedback pages omit the hidden tests?"""
     course, _ = graded_class
-    result = nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
+    result = nbgrader(course, "generate_feedback", assignment, "--force")
     assert result.returncode == 0, result.stderr
-    page = (course / "feedback" / "alice_correct" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    page = (course / "feedback" / "alice_correct" / assignment / f"{assignment}.html").read_text()
     assert "nnpractice:hidden-tests" not in page and "BEGIN HIDDEN TESTS" not in page
-    assert "rng_check" not in page, "hidden test code shown in feedback"
+    assert "load_reference" not in page, "hidden test code shown in feedback"
+
+
+def test_export_lists_every_graded_student(graded_class):
+    """Does nbgrader's CSV export carry each student's total for each chapter?"""
+    course, _ = graded_class
     result = nbgrader(course, "export", "--to", str(course / "grades.csv"))
     assert result.returncode == 0, result.stderr
-    csv = (course / "grades.csv").read_text()
-    for student in ("alice_correct", "bob_untouched", "carol_one_wrong", "erin_syntax_error"):
-        assert student in csv
+    with open(course / "grades.csv", newline="") as handle:
+        rows = {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(handle)}
+    for assignment in ASSIGNMENTS:
+        total = sum(points(assignment).values())
+        assert rows[assignment, "alice_correct"] == total
+        assert rows[assignment, "bob_untouched"] == 0
+        assert rows[assignment, "carol_one_wrong"] == total - points(assignment)[independent_exercise(assignment)]
