@@ -45,6 +45,9 @@ class Trainer:
     - num_train_samples, num_val_samples: how many rows to score for the
       per-epoch accuracies (None: all of them).
     - callbacks: functions called as callback(trainer) after every update.
+    - epoch_callbacks: functions called as callback(trainer) after every
+      epoch, once the accuracies are recorded (e.g. a learning-rate schedule
+      that sets config["learning_rate"] in trainer.optim_configs).
     - seed: seed of the minibatch order; the same seed gives the same run.
     - progress: show a tqdm progress bar.
 
@@ -56,7 +59,7 @@ class Trainer:
 
     def __init__(self, model, data, update_rule=sgd, optim_config=None, lr_decay=1.0,
                  batch_size=100, num_epochs=10, num_train_samples=1000, num_val_samples=None,
-                 callbacks=(), seed=0, progress=False):
+                 callbacks=(), epoch_callbacks=(), seed=0, progress=False):
         self.model = model
         self.X_train, self.y_train, self.X_val, self.y_val = data
         self.update_rule = update_rule
@@ -66,6 +69,7 @@ class Trainer:
         self.num_train_samples = num_train_samples
         self.num_val_samples = num_val_samples
         self.callbacks = list(callbacks)
+        self.epoch_callbacks = list(epoch_callbacks)
         self.progress = progress
         self.rng = np.random.default_rng(seed)
         self.optim_configs = {name: copy.deepcopy(optim_config or {}) for name in model.params}
@@ -133,5 +137,7 @@ class Trainer:
                 if "learning_rate" in config:
                     config["learning_rate"] *= self.lr_decay
             train_acc, val_acc = self.check_accuracy()
+            for callback in self.epoch_callbacks:
+                callback(self)
             epochs.set_postfix(loss=f"{self.loss_history[-1]:.3f}", train=f"{train_acc:.2f}", val=f"{val_acc:.2f}")
         return self

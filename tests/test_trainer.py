@@ -151,21 +151,33 @@ def test_last_grads_and_updates_are_recorded(digits):
 
 
 class FirstColumnModel:
-    """Predicts class int(X[:, 0]); counts the rows it scores."""
+    """Predicts class int(X[:, 0]); records the ids (X[:, 1]) of the rows it scores."""
 
     def __init__(self):
-        self.rows_scored = 0
+        self.ids = []
+
+    @property
+    def rows_scored(self):
+        return len(self.ids)
 
     def loss(self, X, y=None):
-        self.rows_scored += X.shape[0]
+        self.ids.extend(X[:, 1].tolist())
         return np.eye(2)[X[:, 0].astype(int)]
+
+
+def half_right(N):
+    """Rows with ids 0..N-1, every other one predicted correctly (class 0)."""
+    X = np.zeros((N, 2))
+    X[::2, 0] = 1
+    X[:, 1] = np.arange(N)
+    return X, np.zeros(N, dtype=int)
 
 
 def test_accuracy_on_all_rows_and_batches():
     """Is accuracy the fraction of correct rows, over every row, in batches?"""
-    X = np.zeros((10, 1))
+    X, y = half_right(10)
+    X[:, 0] = 0
     X[:3, 0] = 1
-    y = np.zeros(10, dtype=int)
     model = FirstColumnModel()
     assert accuracy(model, X, y, batch_size=4) == pytest.approx(0.7)
     assert model.rows_scored == 10
@@ -176,12 +188,11 @@ def test_accuracy_on_all_rows_and_batches():
 
 def test_accuracy_with_num_samples_scores_a_seeded_subset():
     """With num_samples < N, are only that many rows scored, chosen by rng (same seed, same subset)?"""
-    X = np.zeros((200, 1))
-    X[::2, 0] = 1
-    y = np.zeros(200, dtype=int)
+    X, y = half_right(200)
     model = FirstColumnModel()
     result = accuracy(model, X, y, num_samples=30, rng=np.random.default_rng(3))
     assert model.rows_scored == 30
+    assert len(set(model.ids)) == 30, "rows drawn with replacement"
     assert (result * 30) == pytest.approx(round(result * 30))
     assert 0 < result < 1, "the subset is not random"
     results = {accuracy(model, X, y, num_samples=30, rng=np.random.default_rng(3)) for _ in range(3)}
@@ -206,10 +217,29 @@ def test_trainer_accepts_a_deeper_float32_model(digits):
 
 def test_accuracy_num_samples_without_rng():
     """Does num_samples work without an rng, scoring a reproducible subset?"""
-    X = np.zeros((200, 1))
-    X[::2, 0] = 1
-    y = np.zeros(200, dtype=int)
+    X, y = half_right(200)
     model = FirstColumnModel()
     first = accuracy(model, X, y, num_samples=30)
     assert model.rows_scored == 30
     assert accuracy(model, X, y, num_samples=30) == first
+
+
+def test_epoch_callbacks_run_once_per_epoch_after_accuracy():
+    """Are epoch callbacks called once per epoch, after that epoch's accuracies, able to set the lr?"""
+    from nnpractice.data import make_spirals, train_val_split
+    from nnpractice.model import TwoLayerNet
+    from nnpractice.trainer import Trainer
+
+    X, y = make_spirals(num_per_class=30, seed=1)
+    data = train_val_split(X, y, num_val=20, seed=1)
+    seen = []
+
+    def halve(trainer):
+        seen.append((trainer.epoch, len(trainer.val_acc_history)))
+        for config in trainer.optim_configs.values():
+            config["learning_rate"] /= 2
+
+    trainer = Trainer(TwoLayerNet(2, 10, 3), data, optim_config={"learning_rate": 0.8}, batch_size=10,
+                      num_epochs=3, epoch_callbacks=[halve]).train()
+    assert seen == [(1, 2), (2, 3), (3, 4)]
+    assert all(c["learning_rate"] == 0.1 for c in trainer.optim_configs.values())
