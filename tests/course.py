@@ -85,7 +85,8 @@ def course_copy(destination, release=True):
     for folder in ("solutions", "notebooks") if release else ("solutions",):
         shutil.copytree(ROOT / folder, destination / folder)
     (destination / "autograder").mkdir()
-    shutil.copy(ROOT / "autograder" / "nbgrader_config.py", destination / "autograder")
+    for name in ("nbgrader_config.py", "make_references.py"):
+        shutil.copy(ROOT / "autograder" / name, destination / "autograder")
     shutil.copytree(ROOT / "autograder" / "references", destination / "autograder" / "references")
     return destination
 
