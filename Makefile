@@ -22,8 +22,11 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $@
 
+# Jupyter refuses to run as root (containers, CI) unless told to.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 course: $(BIN)/.installed
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
