@@ -9,8 +9,10 @@ by git. Run nbgrader from this folder (the Makefile does), or pass
 """
 
 import os
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # the `grader` package next to this file
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -25,10 +27,23 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(os.path.dirname(HERE), "g
 c.ExecutePreprocessor.timeout = 120
 c.ExecutePreprocessor.interrupt_on_timeout = True
 
-# Feedback never shows hidden tests.
+# Execute with the grader's integrity checks and crash isolation (grader/guard.py)
+# in place of nbgrader's plain Execute step; the other steps are nbgrader's defaults.
+c.Autograde.autograde_preprocessors = [
+    "grader.guard.GuardedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# Feedback never shows hidden tests, not even in tracebacks.
 c.ClearHiddenTests.enforce_metadata = True
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "grader.feedback.ShortTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

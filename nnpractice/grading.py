@@ -6,6 +6,10 @@ while a notebook is graded: the folder is found from the environment
 variable NNPRACTICE_REFERENCES, or by walking up from the working directory
 (nbgrader runs a notebook inside the course directory) to a folder holding
 `autograder/references` or `references`.
+
+While the course's grader runs a submission, it loads the references before
+any student code runs and sets `_provider`, so that only test cells can
+reach them (see autograder/grader/kernel_guard.py).
 """
 
 import importlib.util
@@ -15,6 +19,9 @@ from pathlib import Path
 
 class ReferenceNotFound(FileNotFoundError):
     """The reference solutions are not on this machine (e.g. a student's copy)."""
+
+
+_provider = None  # set by the grader's kernel guard during grading
 
 
 def references_dir(start=None):
@@ -33,6 +40,8 @@ def references_dir(start=None):
 
 def load_reference(assignment, start=None):
     """Import autograder/references/<assignment>.py and return the module."""
+    if _provider is not None:
+        return _provider(assignment)
     path = references_dir(start) / f"{assignment}.py"
     if not path.is_file():
         raise ReferenceNotFound(f"{path} does not exist")

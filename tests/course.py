@@ -80,14 +80,16 @@ def submission(assignment, replace=None):
 
 
 def course_copy(destination, release=True):
-    """A course directory in `destination`: solutions, autograder config and references,
+    """A course directory in `destination`: solutions, the autograder folder,
     and the committed release in notebooks/ unless release=False."""
     for folder in ("solutions", "notebooks") if release else ("solutions",):
         shutil.copytree(ROOT / folder, destination / folder)
     (destination / "autograder").mkdir()
     for name in ("nbgrader_config.py", "make_references.py"):
         shutil.copy(ROOT / "autograder" / name, destination / "autograder")
-    shutil.copytree(ROOT / "autograder" / "references", destination / "autograder" / "references")
+    for folder in ("references", "grader"):
+        shutil.copytree(ROOT / "autograder" / folder, destination / "autograder" / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     return destination
 
 

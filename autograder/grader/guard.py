@@ -1,0 +1,131 @@
+"""Execute a submission so that patching the checks cannot earn points.
+
+`GuardedExecute` replaces nbgrader's Execute step during autograde
+(autograder/nbgrader_config.py). Around nbgrader's own execution it:
+
+1. adds a first cell that installs the kernel guard (kernel_guard.py)
+   before any student code runs;
+2. adds a `reset()` cell before every test cell, and wraps every test cell
+   in `start(...)` / `end(grade_id)` lines;
+3. after execution, gives a test cell an error (so 0 points) unless it
+   printed its witness token, i.e. it ran to its last line with numpy,
+   builtins, IPython's transformers and the references untouched;
+4. removes everything it added, so feedback shows the notebook as written;
+5. when a cell kills the kernel (os._exit, segfault), replaces that cell by
+   one that raises, and runs the notebook again in a fresh kernel, so the
+   rest of the notebook still earns its points.
+"""
+
+import inspect
+import secrets
+
+from nbclient.exceptions import DeadKernelError
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Integer
+
+from grader import kernel_guard
+
+GUARD_SOURCE = inspect.getsource(kernel_guard)
+CRASHED_CELL = 'raise RuntimeError("this cell crashed the kernel during grading, so the grader skipped it")'
+
+
+def is_grade_cell(cell):
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+def answer_names(nb):
+    """Names of the functions students write: the grade_ids of the answer cells."""
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
+            and not c.metadata["nbgrader"].get("grade")]
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute with integrity checks, witnesses and crash isolation."""
+
+    remove_references = Bool(
+        False, help="Delete the references folder once the kernel has loaded it (only in a sandbox copy)."
+    ).tag(config=True)
+    max_crashes = Integer(3, help="How many kernel-killing cells to skip before giving up.").tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        original = {i: c.source for i, c in enumerate(nb.cells)}
+        for crashes in range(self.max_crashes + 1):
+            nonce = secrets.token_hex(8)
+            guarded, positions = self.add_guard(nb, resources, nonce)
+            started = []
+            self.on_cell_start = lambda cell, cell_index: started.append(cell_index)
+            try:
+                guarded, resources = super().preprocess(guarded, resources, km)
+            except DeadKernelError:
+                crashed = positions.get(started[-1]) if started else None
+                if crashed is None or crashes == self.max_crashes:
+                    raise
+                self.log.warning("cell %d crashed the kernel; skipping it and grading again", crashed)
+                nb.cells[crashed].source = CRASHED_CELL
+                original[crashed] = CRASHED_CELL
+                continue
+            return self.remove_guard(guarded, positions, original, nonce), resources
+
+    def add_guard(self, nb, resources, nonce):
+        """A copy of nb with the guard cells and lines; positions maps new index -> original index."""
+        guard = f"_nnpg_{nonce}"
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment", "")
+        names = answer_names(nb)
+        install = (f"_guard_namespace = {{}}\nexec({GUARD_SOURCE!r}, _guard_namespace)\n"
+                   f"_guard_namespace['install']({nonce!r}, {assignment!r}, {self.remove_references!r})\n"
+                   "del _guard_namespace")
+        cells, positions = [new_code_cell(install)], {}
+        for index, cell in enumerate(nb.cells):
+            cell = cell.copy()
+            if is_grade_cell(cell):
+                cells.append(new_code_cell(f"{guard}.reset()"))
+                grade_id = cell.metadata["nbgrader"]["grade_id"]
+                cell.source = f"{guard}.start({names!r})\n{cell.source}\n{guard}.end({grade_id!r})"
+            positions[len(cells)] = index
+            cells.append(cell)
+        guarded = nb.copy()
+        guarded.cells = cells
+        return guarded, positions
+
+    def remove_guard(self, guarded, positions, original, nonce):
+        """The executed notebook without the guard, each test cell judged by its witness."""
+        cells = []
+        for new_index, index in positions.items():
+            cell = guarded.cells[new_index]
+            cell.source = original[index]
+            if cell.cell_type == "code":
+                verdict = take_witness(cell, nonce)
+                if is_grade_cell(cell) and verdict != "ok" and not has_error(cell):
+                    cell.outputs.append(new_output(
+                        "error", ename="GradingIntegrityError", evalue=verdict,
+                        traceback=[f"GradingIntegrityError: {verdict}"]))
+            cells.append(cell)
+        guarded.cells = cells
+        return guarded
+
+
+def has_error(cell):
+    return any(o.output_type == "error" for o in cell.get("outputs", []))
+
+
+def take_witness(cell, nonce):
+    """Remove the guard's token lines from a cell's stdout; return the verdict."""
+    verdict = "the test cell did not run to its end (its code was changed or skipped)"
+    kept = []
+    for output in cell.outputs:
+        if output.output_type == "stream" and output.name == "stdout" and nonce in output.text:
+            lines = output.text.splitlines(keepends=True)
+            for line in lines:
+                if line.startswith(f"{nonce}:ok:"):
+                    verdict = "ok"
+                elif line.startswith(f"{nonce}:tampered:"):
+                    verdict = "the checks were tampered with: " + line.strip().split(":", 3)[3]
+            output.text = "".join(line for line in lines if not line.startswith(nonce))
+            if not output.text:
+                continue
+        kept.append(output)
+    cell.outputs = kept
+    return verdict
