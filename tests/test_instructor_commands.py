@@ -38,11 +38,12 @@ def test_release_grade_feedback(tmp_path):
 
     result = make(course, "grade")
     assert result.returncode == 0, result.stdout + result.stderr
-    with open(course / "grades.csv", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert {(r["assignment"], r["student_id"]) for r in rows} == {(a, s) for a in ASSIGNMENTS for s in ("ada", "grace")}
-    for row in rows:
-        assert float(row["score"]) == sum(points(row["assignment"]).values())
+    with open(course / "grades" / "totals.csv", newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == {"ada", "grace"}
+    for row in rows.values():
+        for assignment in ASSIGNMENTS:
+            assert float(row[assignment]) == sum(points(assignment).values())
 
     result = make(course, "feedback")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -52,7 +53,7 @@ def test_release_grade_feedback(tmp_path):
 
 
 def test_grade_reports_a_broken_class_but_exports_the_rest(tmp_path):
-    """Does `make grade` export everyone's grades and still fail when a notebook was renamed?"""
+    """Does `make grade` grade a renamed notebook, report an unreadable one, and fail so it is noticed?"""
     course = course_copy(tmp_path)
     assert make(course, "release").returncode == 0
     assignment = ASSIGNMENTS[0]
@@ -62,9 +63,13 @@ def test_grade_reports_a_broken_class_but_exports_the_rest(tmp_path):
         folder.mkdir(parents=True)
     nbformat.write(submission(assignment), good / f"{assignment}.ipynb")
     nbformat.write(submission(assignment), renamed / "my homework.ipynb")
+    (renamed.parent.parent / "carl" / assignment).mkdir(parents=True)
+    (renamed.parent.parent / "carl" / assignment / f"{assignment}.ipynb").write_text("{ not json")
     result = make(course, "grade")
-    assert result.returncode != 0
-    assert "some submissions could not be graded" in result.stderr
-    with open(course / "grades.csv", newline="") as handle:
-        rows = {(r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(handle)}
-    assert rows[assignment, "ada"] == sum(points(assignment).values())
+    assert result.returncode != 0, "an unreadable notebook must make `make grade` fail"
+    assert "carl" in result.stdout and "not a valid notebook" in result.stdout
+    with open(course / "grades" / "totals.csv", newline="") as handle:
+        rows = {r["student"]: r for r in csv.DictReader(handle)}
+    assert float(rows["ada"][assignment]) == sum(points(assignment).values())
+    assert float(rows["bob"][assignment]) == sum(points(assignment).values()), "a renamed notebook is graded"
+    assert float(rows["carl"][assignment]) == 0

@@ -4,30 +4,33 @@
 (autograder/nbgrader_config.py). Around nbgrader's own execution it:
 
 1. adds a first cell that installs the kernel guard (kernel_guard.py)
-   before any student code runs;
+   before any student code runs, with the assignment's reference solutions
+   as source, so they never need to be on the grading machine's disk where
+   the kernel could read them;
 2. adds a `reset()` cell before every test cell, and wraps every test cell
    in `start(...)` / `end(grade_id)` lines;
 3. after execution, gives a test cell an error (so 0 points) unless it
    printed its witness token, i.e. it ran to its last line with numpy,
    builtins, IPython's transformers and the references untouched;
 4. removes everything it added, so feedback shows the notebook as written;
-5. when a cell kills the kernel (os._exit, segfault), replaces that cell by
-   one that raises, and runs the notebook again in a fresh kernel, so the
-   rest of the notebook still earns its points.
+5. when a cell kills or hangs the kernel (os._exit, a segfault, a broken
+   interpreter), replaces that cell by one that raises, and runs the notebook
+   again in a fresh kernel, so the rest of the notebook still earns its points.
 """
 
 import inspect
 import secrets
+from pathlib import Path
 
-from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer
+from traitlets import Integer, Unicode
 
 from grader import kernel_guard
 
 GUARD_SOURCE = inspect.getsource(kernel_guard)
 CRASHED_CELL = 'raise RuntimeError("this cell crashed the kernel during grading, so the grader skipped it")'
+REFERENCES = Path(__file__).resolve().parent.parent / "references"
 
 
 def is_grade_cell(cell):
@@ -45,9 +48,7 @@ def answer_names(nb):
 class GuardedExecute(Execute):
     """nbgrader's Execute with integrity checks, witnesses and crash isolation."""
 
-    remove_references = Bool(
-        False, help="Delete the references folder once the kernel has loaded it (only in a sandbox copy)."
-    ).tag(config=True)
+    references = Unicode(str(REFERENCES), help="Folder of the reference modules <assignment>.py.").tag(config=True)
     max_crashes = Integer(3, help="How many kernel-killing cells to skip before giving up.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
@@ -59,8 +60,8 @@ class GuardedExecute(Execute):
             self.on_cell_start = lambda cell, cell_index: started.append(cell_index)
             try:
                 guarded, resources = super().preprocess(guarded, resources, km)
-            except DeadKernelError:
-                crashed = positions.get(started[-1]) if started else None
+            except Exception:  # a dead or unresponsive kernel (nbclient raises several types)
+                crashed = self.culprit(started, positions, nb)
                 if crashed is None or crashes == self.max_crashes:
                     raise
                 self.log.warning("cell %d crashed the kernel; skipping it and grading again", crashed)
@@ -69,13 +70,27 @@ class GuardedExecute(Execute):
                 continue
             return self.remove_guard(guarded, positions, original, nonce), resources
 
+    @staticmethod
+    def culprit(started, positions, nb):
+        """Original index of the cell to blame for a crash, or None.
+
+        A crash in a cell the guard added (e.g. the interpreter broken by
+        patched builtins) is blamed on the last student cell that ran before it.
+        """
+        for new_index in reversed(started):
+            index = positions.get(new_index)
+            if index is not None and (new_index == started[-1] or not is_grade_cell(nb.cells[index])):
+                return index
+        return None
+
     def add_guard(self, nb, resources, nonce):
         """A copy of nb with the guard cells and lines; positions maps new index -> original index."""
         guard = f"_nnpg_{nonce}"
         assignment = (resources or {}).get("nbgrader", {}).get("assignment", "")
         names = answer_names(nb)
+        reference_source = (Path(self.references) / f"{assignment}.py").read_text()
         install = (f"_guard_namespace = {{}}\nexec({GUARD_SOURCE!r}, _guard_namespace)\n"
-                   f"_guard_namespace['install']({nonce!r}, {assignment!r}, {self.remove_references!r})\n"
+                   f"_guard_namespace['install']({nonce!r}, {assignment!r}, {reference_source!r})\n"
                    "del _guard_namespace")
         cells, positions = [new_code_cell(install)], {}
         for index, cell in enumerate(nb.cells):

@@ -1,12 +1,13 @@
 """Code that runs INSIDE the grading kernel, before any student code.
 
-`install(nonce, assignment, remove_references)` is sent to the kernel as
+`install(nonce, assignment, reference_source)` is sent to the kernel as
 source (see guard.py) and executed in the first cell. It:
 - takes a snapshot of the namespaces a check relies on (every loaded
   numpy, nnpractice, math, operator, functools and builtins module) and of
   IPython's input/AST transformers and event callbacks;
-- loads the reference solutions into memory, hands them out to hidden tests
-  through nnpractice.grading, and (in a sandbox) deletes the copy on disk;
+- builds the reference solutions from source sent by the grader (they are
+  never on the sandbox's disk), hands them out to hidden tests through
+  nnpractice.grading, and erases the install cell from IPython's history;
 - stores a guard object in builtins under a per-run random name.
 
 The guard's methods are called by lines the grader adds around test cells:
@@ -16,11 +17,11 @@ cell ran to its end with the machinery intact.
 """
 
 
-def install(nonce, assignment, remove_references):
+def install(nonce, assignment, reference_source):
     import builtins
     import importlib
+    import linecache
     import pkgutil
-    import shutil
     import sys
     import types
 
@@ -47,10 +48,9 @@ def install(nonce, assignment, remove_references):
         return {name: module for name, module in list(sys.modules.items())
                 if name.split(".")[0] in watched_prefixes and isinstance(module, types.ModuleType)}
 
-    folder = grading.references_dir()
-    loaded = grading.load_reference(assignment)
-    if remove_references:
-        shutil.rmtree(folder, ignore_errors=True)
+    loaded = types.ModuleType(f"reference_{assignment}")
+    exec(compile(reference_source, "<reference>", "exec"), vars(loaded))
+    forget_this_cell(shell, linecache)
 
     allowed_files = set()
 
@@ -152,3 +152,22 @@ def install(nonce, assignment, remove_references):
                 print(f"{nonce}:ok:{grade_id}")
 
     setattr(builtins, f"_nnpg_{nonce}", Guard())
+
+
+def forget_this_cell(shell, linecache):
+    """Erase the install cell (which carries the references) from the kernel's history."""
+    for name in ("In", "_ih"):
+        history = shell.user_ns.get(name)
+        if isinstance(history, list):
+            history[:] = ["" for _ in history]
+    for name in ("_i", "_ii", "_iii"):
+        shell.user_ns[name] = ""
+    for name in [key for key in shell.user_ns if key.startswith("_i") and key[2:].isdigit()]:
+        shell.user_ns[name] = ""
+    manager = shell.history_manager
+    for name in ("input_hist_parsed", "input_hist_raw"):
+        entries = getattr(manager, name, None)
+        if isinstance(entries, list):
+            entries[:] = ["" for _ in entries]
+    for filename in [f for f in linecache.cache if "ipykernel" in f or f.startswith("<ipython-input")]:
+        linecache.cache.pop(filename, None)

@@ -1,0 +1,90 @@
+"""Does one grading run survive a class of broken and hostile submissions, scoring each honestly?
+
+Every case of tests/hostile.py is handed in by its own student, with two
+honest students around them, and the whole class is graded by one run of the
+grading command (`python -m grader`, from autograder/) with 2 jobs.
+"""
+
+import csv
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from tests.course import course_copy, nbgrader, points, submission
+from tests.hostile import ASSIGNMENT, CASES
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+
+
+def grade(course, *args):
+    return subprocess.run([sys.executable, "-m", "grader", "--no-progress", "--timeout", "8", *args],
+                          cwd=course / "autograder", capture_output=True, text=True, timeout=1800)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """(course, grading result, {student: {exercise: score}}) after grading the hostile class."""
+    course = course_copy(tmp_path_factory.mktemp("hostile"))
+    assert nbgrader(course, "generate_assignment", ASSIGNMENT, "--force").returncode == 0
+    class_folder = course / "submitted"
+    for case in CASES:
+        content, filename, _ = case()
+        folder = class_folder / case.__name__ / ASSIGNMENT
+        folder.mkdir(parents=True)
+        path = folder / (filename or f"{ASSIGNMENT}.ipynb")
+        path.write_bytes(content) if isinstance(content, bytes) else nbformat.write(content, path)
+    for honest in ("aaa_honest_first", "zzz_honest_last"):
+        (class_folder / honest / ASSIGNMENT).mkdir(parents=True)
+        nbformat.write(submission(ASSIGNMENT), class_folder / honest / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    result = grade(course, "--assignment", ASSIGNMENT, "--jobs", "2", "--feedback")
+    with open(course / "grades" / "grades.csv", newline="") as handle:
+        scores = {}
+        for row in csv.DictReader(handle):
+            scores.setdefault(row["student"], {})[row["exercise"]] = float(row["score"])
+    return course, result, scores
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
+def test_hostile_submission_gets_its_honest_score(graded, case):
+    """Is this submission graded, with exactly the points of its honestly correct functions?"""
+    _, result, scores = graded
+    assert scores[case.__name__] == case()[2], result.stdout[-3000:]
+
+
+def test_honest_students_around_them_get_full_marks(graded):
+    """Do the honest students graded before and after the hostile ones get every point?"""
+    _, _, scores = graded
+    assert scores["aaa_honest_first"] == points(ASSIGNMENT)
+    assert scores["zzz_honest_last"] == points(ASSIGNMENT)
+
+
+def test_problems_are_reported(graded):
+    """Are the unreadable and renamed notebooks named in problems.csv and the summary?"""
+    course, result, _ = graded
+    problems = (course / "grades" / "problems.csv").read_text()
+    assert "invalid_json" in problems and "not a valid notebook" in problems
+    assert "renamed_notebook" in problems
+    assert "invalid_json" in result.stdout
+    assert result.returncode == 1, "a class with an ungradable notebook must make the command fail"
+
+
+def test_feedback_names_the_mistake_without_hidden_tests(graded):
+    """Do grades.csv and the feedback page give the failing check's message, but no hidden test line?"""
+    course, _, _ = graded
+    with open(course / "grades" / "grades.csv", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["student"] == "patches_numpy_inside_function"]
+    message = next(r["message"] for r in rows if r["exercise"] == "kinks_crossed")
+    assert message.startswith("GradingIntegrityError: the checks were tampered with") and "array_equal" in message
+    page = (course / "feedback" / "edited_test_cells" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "AssertionError" in page and "expected [False" in page
+    assert "load_reference" not in page and "rng_check" not in page and "BEGIN HIDDEN" not in page
+
+
+def test_analytics_are_written(graded):
+    """Are pass rates and a grade histogram written for the instructor?"""
+    course, _, _ = graded
+    rates = (course / "grades" / "pass_rates.csv").read_text()
+    assert "kinks_crossed" in rates
+    assert (course / "grades" / "histogram.png").stat().st_size > 1000
