@@ -2,9 +2,10 @@
 #   make course     install, then open JupyterLab on the student notebooks
 #   make test       install, then run every test (what CI runs)
 #   make release    regenerate notebooks/ and the hidden references from solutions/
-#   make grade      autograde everything in submitted/, export grades.csv
+#   make grade      autograde everything in submitted/ into grades/ (CSV, analytics)
 #   make feedback   write feedback HTML (without hidden tests) to feedback/
 #   make benchmarks print timings
+#   make animations redraw the optimizer races of chapter 02 (GIFs), then run make release
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,7 +15,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 JOBS ?= 2
 
-.PHONY: course test release grade feedback benchmarks clean
+.PHONY: course test release grade feedback benchmarks clean animations
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +36,10 @@ release: $(BIN)/.installed
 	$(BIN)/python autograder/make_references.py
 	cd autograder && for a in $(ASSIGNMENTS); do $(abspath $(BIN))/nbgrader generate_assignment $$a --force || exit 1; done
 
-# A broken or renamed submission makes nbgrader exit non-zero after grading the
-# others: grades are exported all the same, and `make grade` fails afterwards.
+# Grades submitted/ (or SOURCE=folder-or-zip ASSIGNMENT=name for an LMS export) in
+# parallel sandboxes; writes grades/ (CSV, analytics). Fails if a notebook could not be graded.
 grade: $(BIN)/.installed
-	cd autograder && status=0; \
-	for a in $(ASSIGNMENTS); do $(abspath $(BIN))/nbgrader autograde $$a || status=1; done; \
-	$(abspath $(BIN))/nbgrader export --to ../grades.csv && echo "grades written to grades.csv"; \
-	if [ $$status -ne 0 ]; then echo "some submissions could not be graded: see the log above" >&2; exit 1; fi
+	cd autograder && $(abspath $(BIN))/python -m grader $(SOURCE) $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
 
 feedback: $(BIN)/.installed
 	cd autograder && for a in $(ASSIGNMENTS); do $(abspath $(BIN))/nbgrader generate_feedback $$a --force || exit 1; done
@@ -50,5 +48,9 @@ feedback: $(BIN)/.installed
 benchmarks: $(BIN)/.installed
 	$(BIN)/python benchmarks/run_all.py
 
+animations: $(BIN)/.installed
+	$(BIN)/python autograder/make_references.py
+	$(BIN)/python -m nnpractice.animation solutions/02_optimizers/animations
+
 clean:
-	rm -rf submitted autograded feedback gradebook.db grades.csv artifacts .pytest_cache
+	rm -rf submitted autograded feedback gradebook.db grades artifacts .pytest_cache

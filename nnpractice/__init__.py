@@ -2,7 +2,9 @@
 
 One module per idea: `data` (datasets), `model` (a fully-connected net with
 forward and backward passes), `optim` (plain SGD), `trainer` (trains a model
-with any update rule), `plotting` (figures) and `grading` (how hidden tests
+with any update rule), `plotting` (figures), `surfaces` (2-D test functions),
+`trajectories` (optimizer paths on them), `widgets` (the trajectory
+explorer), `animation` (its static races) and `grading` (how hidden tests
 find the instructor's reference solutions). None of it solves an exercise:
 later chapters pass the student's own functions in.
 """
