@@ -4,6 +4,7 @@
 #   make release    regenerate notebooks/ and the hidden references from solutions/
 #   make grade      autograde everything in submitted/ into grades/ (CSV, analytics)
 #   make feedback   write feedback HTML (without hidden tests) to feedback/
+#   make bundle     zip what students get (release, support package, data) into dist/
 #   make benchmarks print timings
 #   make animations redraw the optimizer races of chapter 02 (GIFs), then run make release
 
@@ -15,7 +16,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 JOBS ?= 2
 
-.PHONY: course test release grade feedback benchmarks clean animations
+.PHONY: course test release grade feedback bundle benchmarks clean animations
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,9 @@ grade: $(BIN)/.installed
 feedback: $(BIN)/.installed
 	cd autograder && for a in $(ASSIGNMENTS); do $(abspath $(BIN))/nbgrader generate_feedback $$a --force || exit 1; done
 	@echo "feedback written to feedback/<student>/<assignment>/"
+
+bundle: $(BIN)/.installed
+	$(BIN)/python autograder/make_bundle.py
 
 benchmarks: $(BIN)/.installed
 	$(BIN)/python benchmarks/run_all.py

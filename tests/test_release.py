@@ -4,6 +4,7 @@ import ast
 import filecmp
 import subprocess
 import sys
+import zipfile
 
 import nbformat
 import pytest
@@ -98,24 +99,53 @@ def test_every_solution_and_hidden_block_carries_a_canary(assignment):
         assert all(HIDDEN_CANARY in b for b in blocks), f"{gid}: a hidden block lacks the canary"
 
 
-def test_release_contains_no_reference_code_and_no_hidden_test():
-    """Does any file in notebooks/ carry a canary, a marker or a line of reference code?"""
-    reference_lines = set()
+def reference_lines():
+    """Lines of reference code (longer than 12 characters) that no notebook shows outside its answers."""
+    lines = set()
     for assignment in ASSIGNMENTS:
         nb = read("solutions", assignment)
         inside = {line.strip() for c in answer_cells(nb).values() for b in solution_blocks(c.source) for line in b}
         shown = "\n".join(strip_solution_blocks(c.source) for c in nb.cells)  # e.g. a formula the text gives
-        reference_lines |= {line for line in inside if len(line) > 12 and line not in shown}
+        lines |= {line for line in inside if len(line) > 12 and line not in shown}
+    return lines
+
+
+def assert_no_secrets(name, text, secrets):
+    """No canary, no line of reference code, and in a notebook no nbgrader marker."""
+    markers = (*SOLUTION_MARKERS, *HIDDEN_MARKERS) if str(name).endswith(".ipynb") else ()
+    for marker in (REFERENCE_CANARY, HIDDEN_CANARY, *markers):
+        assert marker not in text, f"{name} contains {marker!r}"
+    leaked = [line for line in secrets if line in text]
+    assert not leaked, f"{name} contains reference code: {leaked[:3]}"
+
+
+def test_release_contains_no_reference_code_and_no_hidden_test():
+    """Does any file in notebooks/ carry a canary, a marker or a line of reference code?"""
+    secrets = reference_lines()
     files = [p for p in (ROOT / "notebooks").rglob("*") if p.is_file()]
     assert files
     for path in files:
         text = path.read_bytes().decode("utf-8", errors="replace")
-        for secret in (REFERENCE_CANARY, HIDDEN_CANARY, *SOLUTION_MARKERS, *HIDDEN_MARKERS):
-            assert secret not in text, f"{path} contains {secret!r}"
         if path.suffix == ".ipynb":
-            code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
-            leaked = [line for line in reference_lines if line in code]
-            assert not leaked, f"{path} contains reference code: {leaked[:3]}"
+            text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+        assert_no_secrets(path, text, secrets)
+
+
+def test_student_bundle_holds_zero_bytes_of_reference(tmp_path):
+    """Does the zip students get hold the release and support code, and no reference code at all?"""
+    sys.path.insert(0, str(ROOT / "autograder"))
+    from make_bundle import make_bundle
+
+    secrets = reference_lines()
+    with zipfile.ZipFile(make_bundle(tmp_path / "bundle.zip")) as archive:
+        names = archive.namelist()
+        assert any(n.endswith(".ipynb") for n in names) and any(n.endswith("model.py") for n in names)
+        assert not any("solutions/" in n or "autograder/" in n for n in names)
+        for name in names:
+            text = archive.read(name).decode("utf-8", errors="replace")
+            if name.endswith(".ipynb"):
+                text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
+            assert_no_secrets(name, text, secrets)
 
 
 @pytest.mark.parametrize("kind", ["solutions", "notebooks"])
