@@ -50,7 +50,9 @@ def test_hidden_tests_reject_mutant(assignment, exercise, mutant, function):
     ns[exercise] = function
     with pytest.raises(AssertionError) as failure:
         run_test_cell(assignment, exercise, ns, hidden_only=True)
-    assert str(failure.value), f"{mutant} rejected without a message"
+    message = str(failure.value)
+    assert exercise in message and len(message) > 25, \
+        f"{mutant}: feedback should name the exercise and the likely mistake, got {message!r}"
 
 
 @pytest.mark.parametrize("assignment, exercise, mutant, function", MUTANTS,
