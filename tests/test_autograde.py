@@ -15,7 +15,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from tests.course import ASSIGNMENTS, answer_cells, course_copy, exercises, nbgrader, points, read, submission
 from tests.mutants import mutants_of
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
 
 
 def independent_exercise(assignment):

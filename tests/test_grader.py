@@ -57,7 +57,7 @@ def test_collect_needs_the_assignment_of_loose_notebooks(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("nbgrader")
+@pytest.mark.xdist_group("release")
 def test_same_submission_graded_three_times_gets_the_same_score(tmp_path):
     """Is grading deterministic: the same LMS zip, graded three times, gives the same grades?"""
     course = course_copy(tmp_path / "course")

@@ -15,7 +15,7 @@ import pytest
 from tests.course import course_copy, nbgrader, points, submission
 from tests.hostile import ASSIGNMENT, CASES
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
 
 
 def grade(course, *args):

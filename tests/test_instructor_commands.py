@@ -11,7 +11,7 @@ import pytest
 
 from tests.course import ASSIGNMENTS, ROOT, course_copy, points, submission
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("instructor")]
 
 
 def make(course, *targets):
