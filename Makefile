@@ -7,6 +7,8 @@
 #   make bundle     zip what students get (release, support package, data) into dist/
 #   make benchmarks print timings
 #   make animations redraw the optimizer races of chapter 02 (GIFs), then run make release
+#   make check      grade your own notebooks/ (or NOTEBOOK=path) with the hidden tests, on copies
+#   make site       build the reading edition (static HTML, offline) into _site/
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -16,7 +18,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 JOBS ?= 2
 
-.PHONY: course test release grade feedback bundle benchmarks clean animations
+.PHONY: course test release grade feedback bundle benchmarks clean animations check site
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,4 +59,11 @@ animations: $(BIN)/.installed
 	$(BIN)/python -m nnpractice.animation solutions/02_optimizers/animations
 
 clean:
-	rm -rf submitted autograded feedback gradebook.db grades artifacts .pytest_cache
+	rm -rf submitted autograded feedback gradebook.db grades artifacts dist _site .pytest_cache
+
+# Self-study: the instructor's hidden tests and points on temporary copies of your notebooks.
+check: $(BIN)/.installed
+	PYTHONPATH=autograder $(BIN)/python -m grader.check $(or $(NOTEBOOK),notebooks) --jobs $(JOBS)
+
+site: $(BIN)/.installed
+	$(BIN)/python autograder/make_site.py _site
