@@ -15,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 
+from grader.cells import is_answer_cell
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 REFERENCES = Path(__file__).resolve().parent / "references"
@@ -31,10 +33,7 @@ import numpy as np
 
 def answer_cells(notebook):
     """The sources of the cells students complete, in notebook order."""
-    for cell in notebook.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
-            yield cell.source
+    return [cell.source for cell in notebook.cells if is_answer_cell(cell)]
 
 
 def strip_markers(source):

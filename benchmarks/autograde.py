@@ -14,20 +14,17 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.course import ASSIGNMENTS, course_copy, nbgrader, submission  # noqa: E402
+
+from course_execution import execute  # noqa: E402  (this folder: one way to time a bare run)
 
 
 def timed(function, *args):
     start = time.perf_counter()
     result = function(*args)
     return time.perf_counter() - start, result
-
-
-def bare_execution(nb, folder):
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
 
 
 def main():
@@ -37,11 +34,10 @@ def main():
         for assignment in ASSIGNMENTS:
             generate, result = timed(nbgrader, course, "generate_assignment", assignment, "--force")
             assert result.returncode == 0, result.stderr
-            nb = submission(assignment)
-            bare, _ = timed(bare_execution, nbformat.from_dict(nb), course / "notebooks" / assignment)
             folder = course / "submitted" / "student" / assignment
             folder.mkdir(parents=True)
-            nbformat.write(nb, folder / f"{assignment}.ipynb")
+            nbformat.write(submission(assignment), folder / f"{assignment}.ipynb")
+            bare, _ = execute(folder / f"{assignment}.ipynb", grading=False)
             grade, result = timed(nbgrader, course, "autograde", assignment)
             assert result.returncode == 0, result.stderr
             print(f"{assignment:<28}{generate:>9.1f}s{bare:>9.1f}s{grade:>10.1f}s{grade / bare:>7.1f}")

@@ -9,37 +9,25 @@ self-check / bare run with NBGRADER_EXECUTION. Run from the repository root:
     .venv/bin/python benchmarks/selfcheck.py
 """
 
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "autograder")]
 from grader.selfcheck import check  # noqa: E402
 from tests.course import ASSIGNMENTS, submission  # noqa: E402
 
+from course_execution import execute  # noqa: E402  (this folder: one way to time a bare run)
+
 
 def timed(function, *args):
     start = time.perf_counter()
     result = function(*args)
     return time.perf_counter() - start, result
-
-
-def bare_execution(path, graded):
-    nb = nbformat.read(path, as_version=4)
-    os.environ.pop("NBGRADER_EXECUTION", None)
-    if graded:
-        os.environ["NBGRADER_EXECUTION"] = "autograde"
-    try:
-        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    finally:
-        os.environ.pop("NBGRADER_EXECUTION", None)
 
 
 def main():
@@ -49,8 +37,8 @@ def main():
             path = Path(tmp) / assignment / f"{assignment}.ipynb"
             path.parent.mkdir()
             nbformat.write(submission(assignment), path)
-            bare, _ = timed(bare_execution, path, False)
-            graded, _ = timed(bare_execution, path, True)
+            bare, _ = execute(path, grading=False)
+            graded, _ = execute(path, grading=True)
             seconds, result = timed(check, path)
             print(f"{assignment:<28}{bare:>9.1f}s{graded:>13.1f}s{seconds:>11.1f}s{seconds / graded:>7.2f}"
                   f"{f'{result.score:g}/{result.max_score:g}':>9}", flush=True)

@@ -10,6 +10,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").is_file())
+sys.path.insert(0, str(ROOT / "autograder"))  # the grader package: one definition of cell roles
+from grader.cells import is_answer_cell, is_test_cell, nbgrader_meta  # noqa: E402
+
 REFERENCE_CANARY = "nnpractice:reference"
 HIDDEN_CANARY = "nnpractice:hidden-tests"
 
@@ -23,20 +26,14 @@ def read(kind, assignment):
     return nbformat.read(notebook_path(kind, assignment), as_version=4)
 
 
-def nbgrader_meta(cell):
-    return cell.metadata.get("nbgrader", {})
-
-
 def answer_cells(nb):
     """{grade_id: cell} of the cells students complete."""
-    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells
-            if nbgrader_meta(c).get("solution") and not nbgrader_meta(c).get("grade")}
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if is_answer_cell(c)}
 
 
 def grade_cells(nb):
     """{grade_id: cell} of the autograded test cells."""
-    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells
-            if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if is_test_cell(c)}
 
 
 def setup_cell(nb):
@@ -46,6 +43,13 @@ def setup_cell(nb):
 def exercises(assignment):
     """Names of the functions students write, from the test cells' ids (test_<name>)."""
     return [gid.removeprefix("test_") for gid in grade_cells(read("solutions", assignment))]
+
+
+def depends_on(assignment, exercise, other):
+    """Whether the reference answer of `exercise` calls the student's `other` (e.g. grad_check_sparse
+    uses rel_error), so that a mistake in `other` may cost `exercise` too."""
+    body = answer_cells(read("solutions", assignment))[exercise].source.split('"""', 2)[-1]
+    return f"{other}(" in body
 
 
 def points(assignment):

@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
-from tests.course import ASSIGNMENTS, answer_cells, course_copy, exercises, nbgrader, points, read, submission
+from tests.course import (ASSIGNMENTS, answer_cells, course_copy, depends_on, exercises, nbgrader, points, read,
+                          submission)
 from tests.mutants import mutants_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
@@ -20,10 +21,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
 
 def independent_exercise(assignment):
     """An exercise with a kept wrong answer that no other reference solution calls."""
-    sources = {gid: cell.source.split('"""', 2)[-1] for gid, cell in answer_cells(read("solutions", assignment)).items()}
     with_mutants = {exercise for exercise, _, _ in mutants_of(assignment)}
     return next(e for e in exercises(assignment)
-                if e in with_mutants and not any(f"{e}(" in src for gid, src in sources.items() if gid != e))
+                if e in with_mutants and not any(depends_on(assignment, other, e)
+                                                 for other in exercises(assignment) if other != e))
 
 
 def mutant_source(assignment, exercise):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.course import ASSIGNMENTS, answer_cells, exercises, namespace, read, grade_cells
+from tests.course import ASSIGNMENTS, answer_cells, depends_on, exercises, namespace, read, grade_cells
 from tests.mutants import mutants_of
 
 MUTANTS = [(a, exercise, name, function) for a in ASSIGNMENTS for exercise, name, function in mutants_of(a)]
@@ -64,9 +64,3 @@ def test_mutant_does_not_break_other_test_cells(assignment, exercise, mutant, fu
     for other in exercises(assignment):
         if other != exercise and not depends_on(assignment, other, exercise):
             run_test_cell(assignment, other, ns)
-
-
-def depends_on(assignment, exercise, other):
-    """Whether the reference of `exercise` calls the student's `other` (e.g. grad_check_sparse uses rel_error)."""
-    source = answer_cells(read("solutions", assignment))[exercise].source
-    return f"{other}(" in source.split('"""', 2)[-1]

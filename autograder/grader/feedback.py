@@ -8,13 +8,14 @@ name and message for test cells: the message names the misconception.
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from grader.cells import is_test_cell
+
 
 class ShortTracebacks(NbGraderPreprocessor):
     """Replace each test cell's traceback by `ExceptionName: message`."""
 
     def preprocess_cell(self, cell, resources, cell_index):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+        if is_test_cell(cell):
             for output in cell.outputs:
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]

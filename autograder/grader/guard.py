@@ -27,22 +27,16 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
 from grader import kernel_guard
+from grader.cells import is_answer_cell, is_test_cell
 
 GUARD_SOURCE = inspect.getsource(kernel_guard)
 CRASHED_CELL = 'raise RuntimeError("this cell crashed the kernel during grading, so the grader skipped it")'
 REFERENCES = Path(__file__).resolve().parent.parent / "references"
 
 
-def is_grade_cell(cell):
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
-
-
 def answer_names(nb):
     """Names of the functions students write: the grade_ids of the answer cells."""
-    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")
-            and not c.metadata["nbgrader"].get("grade")]
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if is_answer_cell(c)]
 
 
 class GuardedExecute(Execute):
@@ -79,7 +73,7 @@ class GuardedExecute(Execute):
         """
         for new_index in reversed(started):
             index = positions.get(new_index)
-            if index is not None and (new_index == started[-1] or not is_grade_cell(nb.cells[index])):
+            if index is not None and (new_index == started[-1] or not is_test_cell(nb.cells[index])):
                 return index
         return None
 
@@ -95,7 +89,7 @@ class GuardedExecute(Execute):
         cells, positions = [new_code_cell(install)], {}
         for index, cell in enumerate(nb.cells):
             cell = cell.copy()
-            if is_grade_cell(cell):
+            if is_test_cell(cell):
                 cells.append(new_code_cell(f"{guard}.reset()"))
                 grade_id = cell.metadata["nbgrader"]["grade_id"]
                 cell.source = f"{guard}.start({names!r})\n{cell.source}\n{guard}.end({grade_id!r})"
@@ -113,7 +107,7 @@ class GuardedExecute(Execute):
             cell.source = original[index]
             if cell.cell_type == "code":
                 verdict = take_witness(cell, nonce)
-                if is_grade_cell(cell) and verdict != "ok" and not has_error(cell):
+                if is_test_cell(cell) and verdict != "ok" and not has_error(cell):
                     cell.outputs.append(new_output(
                         "error", ename="GradingIntegrityError", evalue=verdict,
                         traceback=[f"GradingIntegrityError: {verdict}"]))

@@ -28,7 +28,7 @@ def install(nonce, assignment, reference_source):
     import numpy
     import numpy.linalg
     import numpy.random
-    import numpy.testing
+    import numpy.testing  # noqa: F401 (loaded so that the snapshot watches it)
     from IPython import get_ipython
 
     import nnpractice

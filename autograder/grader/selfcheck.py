@@ -24,7 +24,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.utils import determine_grade, setenv
 
-from grader.guard import GuardedExecute, is_grade_cell
+from grader.cells import is_test_cell
+from grader.guard import GuardedExecute
 
 COURSE = Path(__file__).resolve().parent.parent.parent
 SOLUTIONS = COURSE / "solutions"
@@ -174,8 +175,8 @@ def check(path, timeout=120):
             result.problem = f"the notebook could not be run to its end ({type(error).__name__}: {str(error)[:200]})"
             return result
 
-    cells = {grade_id(c): c for c in nb.cells if is_grade_cell(c)}
-    for gid, source in ((grade_id(c), c) for c in solution.cells if is_grade_cell(c)):
+    cells = {grade_id(c): c for c in nb.cells if is_test_cell(c)}
+    for gid, source in ((grade_id(c), c) for c in solution.cells if is_test_cell(c)):
         name = gid.removeprefix("test_")
         max_score = float(source.metadata["nbgrader"]["points"])
         cell = cells.get(gid)
