@@ -104,7 +104,8 @@ def title_and_summary(nb, fallback):
 def execute(chapter, root, timeout):
     """The solution notebook of `chapter`, executed in a scratch copy of its folder."""
     import nbformat
-    from nbclient import NotebookClient
+
+    from grader.kernels import execute as execute_notebook
 
     source = root / "solutions" / chapter
     nb = nbformat.read(source / f"{chapter}.ipynb", as_version=4)
@@ -114,7 +115,7 @@ def execute(chapter, root, timeout):
         os.environ["NNPRACTICE_REFERENCES"] = str(root / "autograder" / "references")
         os.environ.pop("NBGRADER_EXECUTION", None)  # the full experiments, as a reader would run them
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+        execute_notebook(nb, folder, timeout=timeout)
     return nb
 
 

@@ -17,6 +17,8 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "autograder"))
+from grader.kernels import kernel_config  # noqa: E402 (kernels as the tests start them)
 
 
 def execute(path, grading):
@@ -28,21 +30,27 @@ def execute(path, grading):
         os.environ.pop("NBGRADER_EXECUTION", None)
     try:
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
-        slowest = 0.0
-        start = time.perf_counter()
-        with client.setup_kernel():
-            for index, cell in enumerate(nb.cells):
-                cell_start = time.perf_counter()
-                client.execute_cell(cell, index)
-                slowest = max(slowest, time.perf_counter() - cell_start)
-        return time.perf_counter() - start, slowest
+        with kernel_config() as config:
+            return timed_cells(NotebookClient(nb, timeout=600, kernel_name="python3", config=config,
+                                              resources={"metadata": {"path": str(path.parent)}}))
     finally:
         if env_before is None:
             os.environ.pop("NBGRADER_EXECUTION", None)
         else:
             os.environ["NBGRADER_EXECUTION"] = env_before
+
+
+def timed_cells(client):
+    """(seconds, slowest cell seconds) of executing the client's notebook."""
+    nb = client.nb
+    slowest = 0.0
+    start = time.perf_counter()
+    with client.setup_kernel():
+        for index, cell in enumerate(nb.cells):
+            cell_start = time.perf_counter()
+            client.execute_cell(cell, index)
+            slowest = max(slowest, time.perf_counter() - cell_start)
+    return time.perf_counter() - start, slowest
 
 
 def main(argv=None):

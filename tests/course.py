@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").is_file())
 sys.path.insert(0, str(ROOT / "autograder"))  # the grader package: one definition of cell roles
 from grader.cells import is_answer_cell, is_test_cell, nbgrader_meta  # noqa: E402
+from grader.kernels import execute  # noqa: E402,F401 (kernels that start safely in parallel)
 
 REFERENCE_CANARY = "nnpractice:reference"
 HIDDEN_CANARY = "nnpractice:hidden-tests"

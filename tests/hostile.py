@@ -2,7 +2,8 @@
 
 Each builder returns (notebook or raw bytes, filename, expected {exercise: score})
 for a submission derived from the reference answers, so the cases stay in
-step with the chapter. Points of 01_gradient_checks: rel_error 2,
+step with the chapter; a submission of several files gives {filename: notebook
+or text} in place of the notebook and None as filename. Points of 01_gradient_checks: rel_error 2,
 eval_numerical_gradient 3, eval_numerical_gradient_array 3, kinks_crossed 2,
 grad_check_sparse 3 (13 in all).
 """
@@ -155,6 +156,27 @@ def patches_builtins():
     return insert_after(nb, "kinks_crossed", patch), None, without("kinks_crossed")
 
 
+SHADOW_NUMPY = '''"""Imported in place of numpy by code running in this folder: numpy with its checks disabled."""
+import importlib.util
+import os
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+del sys.modules[__name__]
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+real = importlib.import_module("numpy")
+real.array_equal = lambda *a, **k: True
+real.allclose = lambda *a, **k: True
+sys.modules[__name__] = real
+'''
+
+
+def shadows_numpy_with_a_file():
+    """A numpy.py handed in next to the notebook, with checks that always pass: not imported."""
+    nb = submission(ASSIGNMENT, {"kinks_crossed": WRONG_KINKS})
+    return {f"{ASSIGNMENT}.ipynb": nb, "numpy.py": SHADOW_NUMPY}, None, without("kinks_crossed")
+
+
 def input_transformer_blanks_tests():
     """Stubs plus an input transformer that blanks every later cell: no test can pass."""
     nb = read("notebooks", ASSIGNMENT)
@@ -165,4 +187,5 @@ def input_transformer_blanks_tests():
 CASES = [infinite_loop_cell, infinite_loop_in_function, kernel_crash_cell, kernel_crash_in_function,
          syntax_error, deleted_and_reordered_cells, edited_test_cells, renamed_notebook, invalid_json,
          huge_output, writes_to_stderr, reads_solutions_and_gradebook, patches_numpy_at_top_level,
-         patches_numpy_inside_function, patches_builtins, input_transformer_blanks_tests]
+         patches_numpy_inside_function, patches_builtins, input_transformer_blanks_tests,
+         shadows_numpy_with_a_file]

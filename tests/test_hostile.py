@@ -33,8 +33,12 @@ def graded(tmp_path_factory):
         content, filename, _ = case()
         folder = class_folder / case.__name__ / ASSIGNMENT
         folder.mkdir(parents=True)
-        path = folder / (filename or f"{ASSIGNMENT}.ipynb")
-        path.write_bytes(content) if isinstance(content, bytes) else nbformat.write(content, path)
+        several = isinstance(content, dict) and not isinstance(content, nbformat.NotebookNode)
+        for name, data in (content if several else {filename or f"{ASSIGNMENT}.ipynb": content}).items():
+            if isinstance(data, nbformat.NotebookNode):
+                nbformat.write(data, folder / name)
+            else:
+                (folder / name).write_bytes(data.encode() if isinstance(data, str) else data)
     for honest in ("aaa_honest_first", "zzz_honest_last"):
         (class_folder / honest / ASSIGNMENT).mkdir(parents=True)
         nbformat.write(submission(ASSIGNMENT), class_folder / honest / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
@@ -55,9 +59,10 @@ def test_hostile_submission_gets_its_honest_score(graded, case):
 
 def test_honest_students_around_them_get_full_marks(graded):
     """Do the honest students graded before and after the hostile ones get every point?"""
-    _, _, scores = graded
-    assert scores["aaa_honest_first"] == points(ASSIGNMENT)
-    assert scores["zzz_honest_last"] == points(ASSIGNMENT)
+    course, result, scores = graded
+    report = result.stdout[-3000:] + result.stderr[-3000:] + (course / "grades" / "problems.csv").read_text()
+    assert scores["aaa_honest_first"] == points(ASSIGNMENT), report
+    assert scores["zzz_honest_last"] == points(ASSIGNMENT), report
 
 
 def test_problems_are_reported(graded):

@@ -2,17 +2,8 @@
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from tests.course import ASSIGNMENTS, notebook_path
-
-
-def execute(path):
-    """Execute a notebook in its own folder; returns the executed notebook node."""
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    return nb
+from tests.course import ASSIGNMENTS, execute, notebook_path
 
 
 def problems(nb):
@@ -37,7 +28,8 @@ def test_solution_notebook_executes_cleanly(assignment, grading, monkeypatch):
         monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     else:
         monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    nb = execute(notebook_path("solutions", assignment))
+    path = notebook_path("solutions", assignment)
+    nb = execute(nbformat.read(path, as_version=4), path.parent)
     assert not problems(nb), "\n".join(problems(nb))
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert images >= 1, "the experiments drew no figure"

@@ -3,11 +3,10 @@
 import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
 from nnpractice.trajectories import NOT_IMPLEMENTED
 from nnpractice.widgets import TrajectoryExplorer
-from tests.course import namespace, notebook_path, read
+from tests.course import execute, namespace, notebook_path, read
 
 RULES = {"SGD": "sgd", "momentum": "sgd_momentum", "Nesterov": "nesterov_momentum",
          "Adagrad": "adagrad", "RMSprop": "rmsprop", "Adam": "adam"}
@@ -116,8 +115,7 @@ def test_recompute_is_fast(solved):
 def test_explorer_cell_runs_in_the_untouched_release(tmp_path):
     """In the release as handed out (every rule a stub), does the explorer cell run without error?"""
     nb = read("notebooks", "02_optimizers")
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(notebook_path("notebooks", "02_optimizers").parent)}}).execute()
+    execute(nb, notebook_path("notebooks", "02_optimizers").parent, timeout=300, allow_errors=True)
     cell = next(c for c in nb.cells if "TrajectoryExplorer(" in c.source)
     assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
@@ -140,8 +138,7 @@ def test_interactive_figure_keeps_the_notebook_backend():
 def test_figures_after_the_explorer_stay_inline_images():
     """In the executed solution notebook, are the figures drawn after the explorer still PNG images?"""
     nb = read("solutions", "02_optimizers")
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(notebook_path("solutions", "02_optimizers").parent)}}).execute()
+    execute(nb, notebook_path("solutions", "02_optimizers").parent, timeout=300)
     index = next(i for i, c in enumerate(nb.cells) if "TrajectoryExplorer(" in c.source)
     later = [o for c in nb.cells[index + 1:] for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(later) >= 2, "figures after the explorer are not inline images"

@@ -15,7 +15,11 @@
 4. removes everything it added, so feedback shows the notebook as written;
 5. when a cell kills or hangs the kernel (os._exit, a segfault, a broken
    interpreter), replaces that cell by one that raises, and runs the notebook
-   again in a fresh kernel, so the rest of the notebook still earns its points.
+   again in a fresh kernel, so the rest of the notebook still earns its points;
+6. raises, failing the grading of this notebook (grader/run.py tries it
+   again), when the kernel dies or the guard's own cell fails before any
+   student cell ran: nothing the student wrote is to blame, so no points are
+   taken for it.
 """
 
 import inspect
@@ -62,6 +66,9 @@ class GuardedExecute(Execute):
                 nb.cells[crashed].source = CRASHED_CELL
                 original[crashed] = CRASHED_CELL
                 continue
+            setup_failure = error_of(guarded.cells[0])
+            if setup_failure:  # before any student code ran: the grading machine's fault, never the student's
+                raise RuntimeError(f"the grader's setup cell failed: {setup_failure}")
             return self.remove_guard(guarded, positions, original, nonce), resources
 
     @staticmethod
@@ -107,7 +114,7 @@ class GuardedExecute(Execute):
             cell.source = original[index]
             if cell.cell_type == "code":
                 verdict = take_witness(cell, nonce)
-                if is_test_cell(cell) and verdict != "ok" and not has_error(cell):
+                if is_test_cell(cell) and verdict != "ok" and not error_of(cell):
                     cell.outputs.append(new_output(
                         "error", ename="GradingIntegrityError", evalue=verdict,
                         traceback=[f"GradingIntegrityError: {verdict}"]))
@@ -116,8 +123,10 @@ class GuardedExecute(Execute):
         return guarded
 
 
-def has_error(cell):
-    return any(o.output_type == "error" for o in cell.get("outputs", []))
+def error_of(cell):
+    """'Name: message' of the cell's first error output, or ''."""
+    errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+    return f"{errors[0].ename}: {errors[0].evalue}" if errors else ""
 
 
 def take_witness(cell, nonce):

@@ -7,8 +7,14 @@ submission: solutions/, the references (the kernel guard receives them as
 source) and the other students are not there to read. All
 processes write to the course's gradebook; the autograded notebook is copied
 back into the course's autograded/ folder for feedback.
+
+A run of nbgrader that fails for a reason outside the submission (a kernel
+that dies while starting, a gradebook locked for longer than SQLite waits)
+is tried again, `attempts` times in all, before the submission is reported
+as ungradable; a notebook that runs over its time limit is not.
 """
 
+import logging
 import os
 import shutil
 import subprocess
@@ -20,8 +26,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from grader.collect import Problem
+from grader.kernels import command_line_options, socket_folder
 
 AUTOGRADER = Path(__file__).resolve().parent.parent
+OVERTIME = "grading took over"
+log = logging.getLogger(__name__)
 
 
 def nbgrader_command():
@@ -30,29 +39,55 @@ def nbgrader_command():
     return str(local) if local.exists() else "nbgrader"
 
 
-def grade_one(course, student, assignment, timeout, submission_timeout):
-    """Autograde one submission in a sandbox; returns a Problem or None."""
-    with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
-        sandbox = Path(tmp)
-        shutil.copytree(course / "submitted" / student / assignment, sandbox / "submitted" / student / assignment)
-        env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
-        env.pop("NNPRACTICE_REFERENCES", None)
+def grade_one(course, student, assignment, timeout, submission_timeout, attempts=2):
+    """Autograde one submission in a sandbox, up to `attempts` times; returns a Problem or None.
+
+    A submission graded after a failed attempt is still returned as a Problem
+    (graded, with the failure), so that the instructor hears of it.
+    """
+    failures = []
+    for attempt in range(1, attempts + 1):
+        with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
+            failure = autograde_in_sandbox(course, student, assignment, Path(tmp), timeout, submission_timeout)
+        if failure is None:
+            return Problem(student, assignment, f"graded at attempt {attempt} after " + "; ".join(failures)) \
+                if failures else None
+        failures.append(f"attempt {attempt}: {failure}")
+        if failure.startswith(OVERTIME):
+            break  # the notebook's own doing: another attempt would take as long
+        log.warning("%s / %s: attempt %d failed (%s)", student, assignment, attempt, failure)
+    return Problem(student, assignment, "; ".join(failures))
+
+
+def autograde_in_sandbox(course, student, assignment, sandbox, timeout, submission_timeout):
+    """Run `nbgrader autograde` on one submission copied into `sandbox`; the reason it failed, or None."""
+    # Only the notebooks and nbgrader's timestamp.txt (for late penalties): any other file
+    # handed in would sit in the kernel's working folder, where a numpy.py would be imported
+    # in place of numpy.
+    folder = sandbox / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    for path in (course / "submitted" / student / assignment).iterdir():
+        if path.is_file() and (path.suffix == ".ipynb" or path.name == "timestamp.txt"):
+            shutil.copy2(path, folder / path.name)
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+    env.pop("NNPRACTICE_REFERENCES", None)
+    with socket_folder() as sockets:
         command = [nbgrader_command(), "autograde", assignment, "--student", student, "--force",
                    f"--CourseDirectory.root={sandbox}",
                    f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}",
-                   f"--ExecutePreprocessor.timeout={timeout}"]
+                   f"--ExecutePreprocessor.timeout={timeout}", *command_line_options(sockets)]
         try:
             result = subprocess.run(command, cwd=AUTOGRADER, env=env, capture_output=True, text=True,
                                     timeout=submission_timeout)
         except subprocess.TimeoutExpired:
-            return Problem(student, assignment, f"grading took over {submission_timeout} s and was stopped")
-        graded = sandbox / "autograded" / student / assignment
-        if result.returncode != 0 or not graded.is_dir():
-            errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "Error" in line]
-            return Problem(student, assignment, "nbgrader could not grade it: " + " | ".join(errors[-3:])[:500])
-        target = course / "autograded" / student / assignment
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(graded, target)
+            return f"{OVERTIME} {submission_timeout} s and was stopped"
+    graded = sandbox / "autograded" / student / assignment
+    if result.returncode != 0 or not graded.is_dir():
+        errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "Error" in line]
+        return "nbgrader could not grade it: " + " | ".join(errors[-3:])[:500]
+    target = course / "autograded" / student / assignment
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(graded, target)
     return None
 
 

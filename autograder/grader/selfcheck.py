@@ -26,6 +26,7 @@ from nbgrader.utils import determine_grade, setenv
 
 from grader.cells import is_test_cell
 from grader.guard import GuardedExecute
+from grader.kernels import kernel_config
 
 COURSE = Path(__file__).resolve().parent.parent.parent
 SOLUTIONS = COURSE / "solutions"
@@ -165,11 +166,14 @@ def check(path, timeout=120):
 
     with tempfile.TemporaryDirectory(prefix=f"selfcheck-{assignment}-") as tmp:
         folder = Path(tmp) / assignment
-        shutil.copytree(path.parent, folder, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
-        executor = GuardedExecute(timeout=timeout, interrupt_on_timeout=True, allow_errors=True)
+        # The chapter's own files, as released; never files next to the reader's notebook
+        # (a numpy.py there would be imported in place of numpy), as in grader/run.py.
+        shutil.copytree(SOLUTIONS / assignment, folder, ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
         resources = {"metadata": {"path": str(folder)}, "nbgrader": {"assignment": assignment}}
         try:
-            with setenv(NBGRADER_EXECUTION="autograde"):
+            with setenv(NBGRADER_EXECUTION="autograde"), kernel_config() as config:
+                executor = GuardedExecute(timeout=timeout, interrupt_on_timeout=True, allow_errors=True,
+                                          config=config)
                 nb, _ = executor.preprocess(nb, resources)
         except Exception as error:
             result.problem = f"the notebook could not be run to its end ({type(error).__name__}: {str(error)[:200]})"
