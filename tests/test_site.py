@@ -14,7 +14,6 @@ import re
 import shutil
 import sys
 import threading
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -39,16 +38,14 @@ ASSET = re.compile(r"""<(?:script|img|link|iframe|source|video|audio|embed)\b[^>
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The built site; yields (folder, seconds the build took).
+    """The folder of the built site (benchmarks/site_build.py times the build).
 
-    NNPRACTICE_SITE=<folder> tests an already built site instead (build time 0)."""
+    NNPRACTICE_SITE=<folder> tests an already built site instead."""
     if os.environ.get("NNPRACTICE_SITE"):
-        yield Path(os.environ["NNPRACTICE_SITE"]), 0.0
-        return
+        return Path(os.environ["NNPRACTICE_SITE"])
     out = tmp_path_factory.mktemp("site") / "_site"
-    start = time.perf_counter()
     make_site.build(out)
-    yield out, time.perf_counter() - start
+    return out
 
 
 def pages(folder):
@@ -59,10 +56,9 @@ def has_math(assignment):
     return any(c.cell_type == "markdown" and "$" in c.source for c in read("solutions", assignment).cells)
 
 
-def test_build_is_quick_and_every_chapter_has_a_page(site):
-    """Is every chapter built, with stubs, the finished notebook's figures, and within two minutes?"""
-    folder, seconds = site
-    assert seconds < 240, f"site build took {seconds:.0f} s (aim: well under 120 s on an idle machine)"
+def test_every_chapter_has_a_page(site):
+    """Is every chapter built, with stubs and the finished notebook's figures?"""
+    folder = site
     index = (folder / "index.html").read_text(encoding="utf-8")
     for chapter, page in pages(folder).items():
         assert f'href="{chapter}/index.html"' in index
@@ -75,7 +71,7 @@ def test_build_is_quick_and_every_chapter_has_a_page(site):
 
 def test_chapters_link_to_each_other(site):
     """Does each page link to the contents and to its previous and next chapters?"""
-    folder, _ = site
+    folder = site
     for i, (chapter, page) in enumerate(pages(folder).items()):
         assert 'href="../index.html"' in page
         if i > 0:
@@ -86,7 +82,7 @@ def test_chapters_link_to_each_other(site):
 
 def test_every_local_image_and_script_exists(site):
     """Does every relative src (animations, MathJax) point to a file of the site?"""
-    folder, _ = site
+    folder = site
     for chapter, page in pages(folder).items():
         for src in re.findall(r'\bsrc="([^"]+)"', page):
             if src.startswith("data:"):
@@ -98,7 +94,7 @@ def test_every_local_image_and_script_exists(site):
 
 def test_no_asset_comes_from_the_network(site):
     """Does any page or stylesheet load a script, style, font or image from another host (a CDN)?"""
-    folder, _ = site
+    folder = site
     files = [p for p in folder.rglob("*") if p.suffix in (".html", ".css")]
     assert len(files) > len(ASSIGNMENTS)
     for path in files:
@@ -110,7 +106,7 @@ def test_no_asset_comes_from_the_network(site):
 
 def test_site_holds_no_reference_code_and_no_hidden_test(site):
     """Does any file of the site carry a canary, an nbgrader marker or a line of reference code?"""
-    folder, _ = site
+    folder = site
     secrets = reference_lines()
     files = [p for p in folder.rglob("*") if p.is_file()]
     for path in files:
@@ -136,7 +132,7 @@ def test_every_page_renders_offline_in_chromium(site):
     """In headless Chromium, does every page show its headings, images, animations and typeset math,
     with zero requests leaving 127.0.0.1?"""
     sync_api = require_browser()
-    folder, _ = site
+    folder = site
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
