@@ -63,7 +63,7 @@ clean:
 
 # Self-study: the instructor's hidden tests and points on temporary copies of your notebooks.
 check: $(BIN)/.installed
-	PYTHONPATH=autograder $(BIN)/python -m grader.check $(or $(NOTEBOOK),notebooks) --jobs $(JOBS)
+	$(BIN)/nnpractice-check $(or $(NOTEBOOK),notebooks) --jobs $(JOBS)
 
 site: $(BIN)/.installed
 	$(BIN)/python autograder/make_site.py _site

@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 from tests.course import ASSIGNMENTS, ROOT, answer_cells, course_copy, points, read, submission
+from tests.hostile import SHADOW_NUMPY, WRONG_KINKS
 from tests.test_autograde import independent_exercise, mutant_source
 
 sys.path.insert(0, str(ROOT / "autograder"))
@@ -150,3 +151,17 @@ def test_command_prints_tables_and_course_progress(tmp_path, capsys):
     for exercise, p in points(FIRST).items():
         assert f"{p}/{p}" in next(line for line in out.splitlines() if line.strip().startswith(exercise + " "))
     assert "course progress" in out and f"{total}/{total}" in out and "not graded" in out
+
+
+@pytest.mark.slow
+def test_console_entry_point_checks_one_chapter_folder(tmp_path):
+    """Does the installed `nnpractice-check CHAPTER_FOLDER` grade that chapter, a numpy.py beside it ignored?"""
+    script = Path(sys.executable).parent / "nnpractice-check"
+    assert script.is_file(), "the console entry point is installed with the course (pip install -e .)"
+    path = write(tmp_path, FIRST, submission(FIRST, {"kinks_crossed": WRONG_KINKS}))
+    (path.parent / "numpy.py").write_text(SHADOW_NUMPY)
+    result = subprocess.run([str(script), str(path.parent)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    kinks = next(line for line in result.stdout.splitlines() if line.strip().startswith("kinks_crossed "))
+    assert "0/2" in kinks and "FAIL" in kinks, result.stdout
+    assert "usage: nnpractice-check" in subprocess.run([str(script), "--help"], capture_output=True, text=True).stdout

@@ -1,4 +1,4 @@
-"""Check your own work: `python -m grader.check [NOTEBOOK_OR_FOLDER]` (or `make check`).
+"""Check your own work: `python -m grader.check [NOTEBOOK_OR_FOLDER]` (or `make check`, `nnpractice-check`).
 
 Grades your notebooks with the instructor's hidden tests, points and
 feedback (see grader/selfcheck.py), on temporary copies: your notebooks are
@@ -15,8 +15,8 @@ from pathlib import Path
 from grader.selfcheck import COURSE, check, notebooks_in, progress, table
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m grader.check", description=__doc__.splitlines()[0])
+def main(argv=None, prog="python -m grader.check"):
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", default=str(COURSE / "notebooks"),
                         help="a chapter's notebook, or a folder of chapters (default: notebooks/)")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks checked at the same time")
