@@ -110,12 +110,11 @@ def race(rules, surface, start, steps, config=None):
                     status[k], ends[k] = f"error: {type(error).__name__}: {error}", t
                     continue
                 still.append(k)
-            finite = np.isfinite(row).all(axis=1)  # one check per step for every rule
-            active = []
-            for k in still:
-                if finite[k]:
-                    active.append(k)
-                else:
+            active = still
+            if not np.isfinite(row.sum()):  # one cheap check per step; which rule, only when needed
+                finite = np.isfinite(row).all(axis=1)
+                active = [k for k in still if finite[k]]
+                for k in set(still) - set(active):
                     status[k], ends[k] = "diverged", t
         losses = surface.f(points)
     return {label: Run(points[:ends[k] + 1, k].copy(), losses[:ends[k] + 1, k].copy(), status[k])

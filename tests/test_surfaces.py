@@ -122,3 +122,10 @@ def test_race_matches_separate_trajectories_and_reports_every_outcome():
     assert runs["broken"].status.startswith("error: IndexError")
     fast = race({"sgd": plain_sgd}, rosenbrock, (-1.5, 2.5), 100, {"learning_rate": 0.1})["sgd"]
     assert fast.status == "diverged" and np.all(np.isfinite(fast.points)) and fast.steps_done < 100
+
+    def explodes(w, dw, config=None):
+        return w * 1e100, config  # 1e100, 1e200, 1e300, then inf at the 4th update
+
+    mixed = race({"sgd": plain_sgd, "explodes": explodes}, rosenbrock, (-1.5, 2.5), 100, {"learning_rate": 1e-3})
+    assert mixed["explodes"].status == "diverged" and mixed["explodes"].steps_done == 3
+    assert np.allclose(mixed["sgd"].points, runs["sgd"].points) and mixed["sgd"].status == "ok"

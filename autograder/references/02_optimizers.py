@@ -39,7 +39,8 @@ def sgd_momentum(w, dw, config=None):
         config = {}
     config.setdefault("learning_rate", 1e-2)
     config.setdefault("momentum", 0.9)
-    config.setdefault("velocity", np.zeros_like(w))
+    if "velocity" not in config:  # the first step
+        config["velocity"] = np.zeros_like(w)
     # nnpractice:reference
     velocity = config["momentum"] * config["velocity"] - config["learning_rate"] * dw
     next_w = w + velocity
@@ -63,7 +64,8 @@ def nesterov_momentum(w, dw, config=None):
         config = {}
     config.setdefault("learning_rate", 1e-2)
     config.setdefault("momentum", 0.9)
-    config.setdefault("velocity", np.zeros_like(w))
+    if "velocity" not in config:  # the first step
+        config["velocity"] = np.zeros_like(w)
     # nnpractice:reference
     mu = config["momentum"]
     v_prev = config["velocity"]
@@ -88,7 +90,8 @@ def adagrad(w, dw, config=None):
         config = {}
     config.setdefault("learning_rate", 1e-2)
     config.setdefault("epsilon", 1e-8)
-    config.setdefault("cache", np.zeros_like(w))
+    if "cache" not in config:  # the first step
+        config["cache"] = np.zeros_like(w)
     # nnpractice:reference
     summed = config["cache"] + dw**2
     next_w = w - config["learning_rate"] * dw / (np.sqrt(summed) + config["epsilon"])
@@ -113,7 +116,8 @@ def rmsprop(w, dw, config=None):
     config.setdefault("learning_rate", 1e-2)
     config.setdefault("decay_rate", 0.99)
     config.setdefault("epsilon", 1e-8)
-    config.setdefault("cache", np.zeros_like(w))
+    if "cache" not in config:  # the first step
+        config["cache"] = np.zeros_like(w)
     # nnpractice:reference
     rho = config["decay_rate"]
     leaky = rho * config["cache"] + (1 - rho) * dw**2
@@ -140,8 +144,8 @@ def adam(w, dw, config=None):
     config.setdefault("beta1", 0.9)
     config.setdefault("beta2", 0.999)
     config.setdefault("epsilon", 1e-8)
-    config.setdefault("m", np.zeros_like(w))
-    config.setdefault("v", np.zeros_like(w))
+    if "m" not in config:  # the first step
+        config["m"], config["v"] = np.zeros_like(w), np.zeros_like(w)
     config.setdefault("t", 0)
     # nnpractice:reference
     beta1, beta2 = config["beta1"], config["beta2"]
