@@ -49,9 +49,10 @@ def grade_one(course, student, assignment, timeout, submission_timeout, attempts
     for attempt in range(1, attempts + 1):
         with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
             failure = autograde_in_sandbox(course, student, assignment, Path(tmp), timeout, submission_timeout)
+        if failure is None and not failures:
+            return None
         if failure is None:
-            return Problem(student, assignment, f"graded at attempt {attempt} after " + "; ".join(failures)) \
-                if failures else None
+            return Problem(student, assignment, f"graded at attempt {attempt} after " + "; ".join(failures))
         failures.append(f"attempt {attempt}: {failure}")
         if failure.startswith(OVERTIME):
             break  # the notebook's own doing: another attempt would take as long
