@@ -1,6 +1,5 @@
 """Helpers the tests share: the course's notebooks, their cells, nbgrader runs."""
 
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p
 sys.path.insert(0, str(ROOT / "autograder"))  # the grader package: one definition of cell roles
 from grader.cells import is_answer_cell, is_test_cell, nbgrader_meta  # noqa: E402
 from grader.kernels import execute  # noqa: E402,F401 (kernels that start safely in parallel)
+from grader.run import grading_environment, nbgrader_command  # noqa: E402
 
 REFERENCE_CANARY = "nnpractice:reference"
 HIDDEN_CANARY = "nnpractice:hidden-tests"
@@ -104,8 +104,5 @@ def nbgrader(course, *args, timeout=900):
     The kernels find the references by themselves, from the course folder,
     as in a real grading run (no NNPRACTICE_REFERENCES).
     """
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    env.pop("NNPRACTICE_REFERENCES", None)
-    return subprocess.run([str(Path(bin_dir) / "nbgrader"), *args], cwd=course / "autograder", env=env,
+    return subprocess.run([nbgrader_command(), *args], cwd=course / "autograder", env=grading_environment(),
                           capture_output=True, text=True, timeout=timeout)

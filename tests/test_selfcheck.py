@@ -9,7 +9,6 @@ reference answers, the untouched release and a known wrong answer.
 
 import csv
 import json
-import os
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +23,7 @@ from tests.test_autograde import independent_exercise, mutant_source
 
 sys.path.insert(0, str(ROOT / "autograder"))
 from grader.check import main as check_main  # noqa: E402
+from grader.run import grading_environment  # noqa: E402
 from grader.selfcheck import check, progress, restore_cells, table  # noqa: E402
 
 FIRST = ASSIGNMENTS[0]
@@ -54,10 +54,8 @@ def test_points_equal_the_instructor_autograder(tmp_path):
         for student, nb in students(assignment).items():
             write(course / "submitted" / student, assignment, nb)
             checked.append((student, assignment, write(tmp_path / "reader" / student, assignment, nb)))
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
-    env.pop("NNPRACTICE_REFERENCES", None)  # as `make grade` runs it
-    result = subprocess.run([sys.executable, "-m", "grader", "--jobs", "2", "--no-progress"],
-                            cwd=course / "autograder", env=env, capture_output=True, text=True, timeout=900)
+    result = subprocess.run([sys.executable, "-m", "grader", "--jobs", "2", "--no-progress"], cwd=course / "autograder",
+                            env=grading_environment(), capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     with open(course / "grades" / "grades.csv", newline="") as handle:
         instructor = {(r["student"], r["assignment"], r["exercise"]): float(r["score"]) for r in csv.DictReader(handle)}

@@ -1,6 +1,5 @@
 """Does the trajectory explorer draw the student's own rules and react to its controls, without a browser?"""
 
-import nbformat
 import numpy as np
 import pytest
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from grader.collect import collect
 from grader.report import write_reports
-from grader.run import AUTOGRADER, grade_all, nbgrader_command
+from grader.run import AUTOGRADER, grade_all, grading_environment, nbgrader_command
 
 COURSE = AUTOGRADER.parent
 
@@ -38,7 +38,7 @@ def ensure_in_gradebook(course, assignments):
         with tempfile.TemporaryDirectory() as scratch:
             subprocess.run([nbgrader_command(), "generate_assignment", assignment, "--force",
                             f"--CourseDirectory.release_directory={scratch}"],
-                           cwd=AUTOGRADER, check=True, capture_output=True)
+                           cwd=AUTOGRADER, env=grading_environment(), check=True, capture_output=True)
 
 
 def main(argv=None):
@@ -68,7 +68,7 @@ def main(argv=None):
     if args.feedback:
         for assignment in assignments:
             subprocess.run([nbgrader_command(), "generate_feedback", assignment, "--force"],
-                           cwd=AUTOGRADER, capture_output=True)
+                           cwd=AUTOGRADER, env=grading_environment(), capture_output=True)
 
     graded = {(r["student"], r["assignment"]) for r in rows if r["message"] != "not graded"}
     print(f"graded {len(pairs)} notebooks of {len(students)} students; reports in {args.out}")

@@ -39,6 +39,14 @@ def nbgrader_command():
     return str(local) if local.exists() else "nbgrader"
 
 
+def grading_environment():
+    """The environment for nbgrader: this Python's bin/ first on PATH (nbgrader calls `alembic`
+    from there) and no NNPRACTICE_REFERENCES (kernels get the references from the guard only)."""
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+    env.pop("NNPRACTICE_REFERENCES", None)
+    return env
+
+
 def grade_one(course, student, assignment, timeout, submission_timeout, attempts=2):
     """Autograde one submission in a sandbox, up to `attempts` times; returns a Problem or None.
 
@@ -70,16 +78,14 @@ def autograde_in_sandbox(course, student, assignment, sandbox, timeout, submissi
     for path in (course / "submitted" / student / assignment).iterdir():
         if path.is_file() and (path.suffix == ".ipynb" or path.name == "timestamp.txt"):
             shutil.copy2(path, folder / path.name)
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
-    env.pop("NNPRACTICE_REFERENCES", None)
     with socket_folder() as sockets:
         command = [nbgrader_command(), "autograde", assignment, "--student", student, "--force",
                    f"--CourseDirectory.root={sandbox}",
                    f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}",
                    f"--ExecutePreprocessor.timeout={timeout}", *command_line_options(sockets)]
         try:
-            result = subprocess.run(command, cwd=AUTOGRADER, env=env, capture_output=True, text=True,
-                                    timeout=submission_timeout)
+            result = subprocess.run(command, cwd=AUTOGRADER, env=grading_environment(), capture_output=True,
+                                    text=True, timeout=submission_timeout)
         except subprocess.TimeoutExpired:
             return f"{OVERTIME} {submission_timeout} s and was stopped"
     graded = sandbox / "autograded" / student / assignment
