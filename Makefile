@@ -1,6 +1,7 @@
 # Training Neural Networks in Practice: one-line targets, each sets up what it needs.
 #   make course     install, then open JupyterLab on the student notebooks
 #   make test       install, then run every test (what CI runs)
+#   make test-fast  install, then run the unit tests (no notebook execution, no nbgrader run)
 #   make release    regenerate notebooks/ and the hidden references from solutions/
 #   make grade      autograde everything in submitted/ into grades/ (CSV, analytics)
 #   make feedback   write feedback HTML (without hidden tests) to feedback/
@@ -13,14 +14,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# nbgrader calls the `alembic` program: the environment's bin/ must be on PATH.
-export PATH := $(abspath $(BIN)):$(PATH)
-ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9]*))
 JOBS ?= 2
 
-.PHONY: course test release grade feedback bundle benchmarks clean animations check site
+.PHONY: course test test-fast release grade feedback bundle benchmarks clean animations check site
 
-$(BIN)/.installed: requirements.txt pyproject.toml
+$(BIN)/.installed: requirements.txt pyproject.toml autograder/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements.txt
@@ -35,28 +33,29 @@ course: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
+
 release: $(BIN)/.installed
-	$(BIN)/python autograder/make_references.py
-	cd autograder && for a in $(ASSIGNMENTS); do $(abspath $(BIN))/nbgrader generate_assignment $$a --force || exit 1; done
+	$(BIN)/nnpractice-release
 
 # Grades submitted/ (or SOURCE=folder-or-zip ASSIGNMENT=name for an LMS export) in
 # parallel sandboxes; writes grades/ (CSV, analytics). Fails if a notebook could not be graded.
 grade: $(BIN)/.installed
-	cd autograder && $(abspath $(BIN))/python -m grader $(SOURCE) $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
+	$(BIN)/nnpractice-grade $(SOURCE) $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) --jobs $(JOBS)
 
 feedback: $(BIN)/.installed
-	cd autograder && for a in $(ASSIGNMENTS); do $(abspath $(BIN))/nbgrader generate_feedback $$a --force || exit 1; done
-	@echo "feedback written to feedback/<student>/<assignment>/"
+	$(BIN)/nnpractice-feedback
 
 bundle: $(BIN)/.installed
-	$(BIN)/python autograder/make_bundle.py
+	$(BIN)/nnpractice-bundle
 
 benchmarks: $(BIN)/.installed
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python -m benchmarks.run_all
 
 animations: $(BIN)/.installed
-	$(BIN)/python autograder/make_references.py
-	$(BIN)/python -m nnpractice.animation solutions/02_optimizers/animations
+	$(BIN)/python -m nnpractice_instructor.references
+	$(BIN)/nnpractice-animations
 
 clean:
 	rm -rf submitted autograded feedback gradebook.db grades artifacts dist _site .pytest_cache
@@ -66,4 +65,4 @@ check: $(BIN)/.installed
 	$(BIN)/nnpractice-check $(or $(NOTEBOOK),notebooks) --jobs $(JOBS)
 
 site: $(BIN)/.installed
-	$(BIN)/python autograder/make_site.py _site
+	$(BIN)/nnpractice-site _site

@@ -4,33 +4,39 @@ The course root is the repository root: instructors' notebooks are in
 solutions/<assignment>/, `nbgrader generate_assignment` writes the student
 release to notebooks/<assignment>/, and the working folders (submitted/,
 autograded/, feedback/, gradebook.db) are created next to them and ignored
-by git. Run nbgrader from this folder (the Makefile does), or pass
-`--config autograder/nbgrader_config.py`.
+by git. Run nbgrader from this folder (the course's commands do), or pass
+`--config autograder/nbgrader_config.py`. The grading code is the installed
+package nnpractice_instructor (in this folder; `pip install -r requirements.txt`).
 """
 
-import os
-import sys
+from pathlib import Path
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)  # the `grader` package next to this file
+from nnpractice_instructor import layout
+
+# The course this file belongs to: the folder above autograder/ (a scratch copy of
+# the course has its own copy of this file).
+COURSE = Path(__file__).resolve().parent.parent
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 c.CourseDirectory.course_id = "nn-practice"
-c.CourseDirectory.root = os.path.dirname(HERE)
+c.CourseDirectory.root = str(COURSE)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(os.path.dirname(HERE), "gradebook.db")
+c.CourseDirectory.db_url = layout.gradebook_url(COURSE)
 
 # Per-cell time limit while autograding; a cell over it is interrupted and
-# the rest of the notebook still runs.
-c.ExecutePreprocessor.timeout = 120
+# the rest of the notebook still runs. The grading command and the self-check use the same.
+c.ExecutePreprocessor.timeout = layout.CELL_TIMEOUT
 c.ExecutePreprocessor.interrupt_on_timeout = True
 
-# Execute with the grader's integrity checks and crash isolation (grader/guard.py)
-# in place of nbgrader's plain Execute step; the other steps are nbgrader's defaults.
+# Execute with the grader's integrity checks and crash isolation
+# (nnpractice_instructor/guard.py) in place of nbgrader's plain Execute step;
+# the other steps are nbgrader's defaults.
+c.GuardedExecute.references = str(layout.references_dir(COURSE))
+c.GuardedExecute.max_crashes = layout.MAX_CRASHES
 c.Autograde.autograde_preprocessors = [
-    "grader.guard.GuardedExecute",
+    "nnpractice_instructor.guard.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -44,6 +50,6 @@ c.ClearHiddenTests.enforce_metadata = True
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
-    "grader.feedback.ShortTracebacks",
+    "nnpractice_instructor.feedback.ShortTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -1,24 +1,24 @@
-"""How long does grading take? Bare execution vs nbgrader autograde, per chapter.
+"""How long does grading take? Bare execution vs nbgrader autograde, per chapter, doing the same work.
 
-For every chapter: one correct submission is executed with nbclient alone,
-then graded by `nbgrader autograde` in a temporary course copy (the
+For every chapter: one correct submission is executed with nbclient alone
+under grading settings (NBGRADER_EXECUTION set, the shortened experiments
+autograde runs), then graded by `nbgrader autograde` in a scratch course (the
 generate_assignment that must precede it is timed apart). Prints seconds and
 the autograde / bare ratio. Run from the repository root:
 
-    .venv/bin/python benchmarks/autograde.py
+    .venv/bin/python -m benchmarks.autograde
 """
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.course import ASSIGNMENTS, course_copy, nbgrader, submission  # noqa: E402
-
-from course_execution import execute  # noqa: E402  (this folder: one way to time a bare run)
+from benchmarks.course_execution import execute
+from nnpractice_instructor.course import scratch_course, submission
+from nnpractice_instructor.layout import chapters
+from nnpractice_instructor.run import run_nbgrader
 
 
 def timed(function, *args):
@@ -30,15 +30,15 @@ def timed(function, *args):
 def main():
     print(f"{'chapter':<28}{'generate':>10}{'bare run':>10}{'autograde':>11}{'ratio':>7}")
     with tempfile.TemporaryDirectory() as tmp:
-        course = course_copy(Path(tmp))
-        for assignment in ASSIGNMENTS:
-            generate, result = timed(nbgrader, course, "generate_assignment", assignment, "--force")
+        course = scratch_course(Path(tmp) / "course")
+        for assignment in chapters():
+            generate, result = timed(run_nbgrader, course, "generate_assignment", assignment, "--force")
             assert result.returncode == 0, result.stderr
             folder = course / "submitted" / "student" / assignment
             folder.mkdir(parents=True)
             nbformat.write(submission(assignment), folder / f"{assignment}.ipynb")
-            bare, _ = execute(folder / f"{assignment}.ipynb", grading=False)
-            grade, result = timed(nbgrader, course, "autograde", assignment)
+            bare, _ = execute(folder / f"{assignment}.ipynb", grading=True)
+            grade, result = timed(run_nbgrader, course, "autograde", assignment)
             assert result.returncode == 0, result.stderr
             print(f"{assignment:<28}{generate:>9.1f}s{bare:>9.1f}s{grade:>10.1f}s{grade / bare:>7.1f}")
 

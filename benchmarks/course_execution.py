@@ -4,21 +4,20 @@ Executes each solutions/<chapter>/<chapter>.ipynb headless (as tests/test_notebo
 as a student runs it and once with NBGRADER_EXECUTION set (the shortened experiments of autograding),
 and prints the wall-clock seconds of each run, the slowest cell, and the totals.
 
-    python benchmarks/course_execution.py [chapter ...]
+    python -m benchmarks.course_execution [chapter ...]
 """
 
 import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "autograder"))
-from grader.kernels import kernel_config  # noqa: E402 (kernels as the tests start them)
+from nnpractice_instructor.kernels import kernel_config
+from nnpractice_instructor.layout import chapters as course_chapters
+from nnpractice_instructor.layout import notebook_path
 
 
 def execute(path, grading):
@@ -57,13 +56,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("chapters", nargs="*", help="chapter folders (default: every chapter in solutions/)")
     args = parser.parse_args(argv)
-    chapters = args.chapters or sorted(p.name for p in (ROOT / "solutions").iterdir()
-                                       if (p / f"{p.name}.ipynb").is_file())
+    chapters = args.chapters or course_chapters()
     print(f"{os.cpu_count()} cores; seconds per notebook, including kernel start-up")
     print(f"{'chapter':<28} {'normal':>8} {'slowest cell':>13} {'autograding':>12} {'slowest cell':>13}")
     totals = [0.0, 0.0]
     for chapter in chapters:
-        path = ROOT / "solutions" / chapter / f"{chapter}.ipynb"
+        path = notebook_path(chapter, "solutions")
         normal, normal_cell = execute(path, grading=False)
         graded, graded_cell = execute(path, grading=True)
         totals[0] += normal

@@ -6,24 +6,21 @@ Agg (what ipympl does in the kernel before it sends the picture to the
 browser), and the same plus PNG encoding (the image fallback without ipympl).
 Medians of 15 runs. Run from the repository root:
 
-    .venv/bin/python benchmarks/explorer.py
+    .venv/bin/python -m benchmarks.explorer
 """
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nnpractice.animation import RULE_NAMES  # noqa: E402
-from nnpractice.grading import load_reference  # noqa: E402
 from nnpractice.surfaces import SURFACES  # noqa: E402
 from nnpractice.trajectories import race  # noqa: E402
 from nnpractice.widgets import TrajectoryExplorer  # noqa: E402
+from nnpractice_instructor.animation import RULE_NAMES  # noqa: E402
+from nnpractice_instructor.references import load_reference  # noqa: E402
 
 REPEATS = 15
 STEPS = 500
@@ -39,7 +36,7 @@ def median_ms(function):
 
 
 def main():
-    reference = load_reference("02_optimizers", start=Path(__file__).resolve().parent.parent)
+    reference = load_reference("02_optimizers")
     rules = {label: getattr(reference, name) for label, name in RULE_NAMES.items()}
     explorer = TrajectoryExplorer(rules, steps=STEPS)
     print(f"{'surface':>12} {'recompute':>12} {'set_data+draw':>15} {'+png':>8}   (ms, median of {REPEATS};"

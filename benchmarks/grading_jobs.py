@@ -1,8 +1,8 @@
 """How much does grading in parallel save? 20 submissions at --jobs 1 and --jobs 2.
 
 Builds a temporary course with 20 copies of a correct chapter-01 submission
-and times the grading command (`python -m grader`) at each job count.
-Run from the repository root: .venv/bin/python benchmarks/grading_jobs.py [N]
+and times the grading command (`nnpractice-grade`) at each job count.
+Run from the repository root: .venv/bin/python -m benchmarks.grading_jobs [N]
 """
 
 import subprocess
@@ -13,16 +13,16 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.course import course_copy, nbgrader, submission  # noqa: E402
+from nnpractice_instructor.course import scratch_course, submission
+from nnpractice_instructor.release import release
 
 ASSIGNMENT = "01_gradient_checks"
 
 
 def main(count=20):
     with tempfile.TemporaryDirectory() as tmp:
-        course = course_copy(Path(tmp))
-        assert nbgrader(course, "generate_assignment", ASSIGNMENT, "--force").returncode == 0
+        course = scratch_course(Path(tmp) / "course", only=[ASSIGNMENT])
+        release(course)
         for i in range(count):
             folder = course / "submitted" / f"student{i:02d}" / ASSIGNMENT
             folder.mkdir(parents=True)
@@ -30,9 +30,9 @@ def main(count=20):
         times = {}
         for jobs in (1, 2):
             start = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "grader", "--assignment", ASSIGNMENT,
-                                     "--jobs", str(jobs), "--no-progress"],
-                                    cwd=course / "autograder", capture_output=True, text=True)
+            result = subprocess.run([sys.executable, "-m", "nnpractice_instructor", "--course", str(course),
+                                     "--assignment", ASSIGNMENT, "--jobs", str(jobs), "--no-progress"],
+                                    capture_output=True, text=True)
             times[jobs] = time.perf_counter() - start
             assert result.returncode == 0, result.stdout + result.stderr
             print(f"{count} submissions, --jobs {jobs}: {times[jobs]:.1f} s ({times[jobs] / count:.2f} s each)")

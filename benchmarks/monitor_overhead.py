@@ -12,7 +12,7 @@ i.e. what a correct student answer costs.
    accuracies) with and without a monitor, interleaved, fastest of
    `--repeats` runs.
 
-    python benchmarks/monitor_overhead.py [--repeats 7]
+    python -m benchmarks.monitor_overhead [--repeats 7]
 
 Target: less than 10% overhead with the default every=10.
 """
@@ -22,7 +22,7 @@ import time
 import timeit
 
 from nnpractice.data import load_digits
-from nnpractice.grading import load_reference
+from nnpractice_instructor.references import load_reference
 from nnpractice.model import FullyConnectedNet
 from nnpractice.monitor import Monitor
 from nnpractice.trainer import Trainer

@@ -9,8 +9,8 @@ HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":
     status = 0
     for script in sorted(HERE.glob("*.py")):
-        if script.name == Path(__file__).name:
+        if script.name in (Path(__file__).name, "__init__.py"):
             continue
         print(f"\n== {script.name}", flush=True)
-        status |= subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode
+        status |= subprocess.run([sys.executable, "-m", f"benchmarks.{script.stem}"], cwd=HERE.parent).returncode
     sys.exit(status)

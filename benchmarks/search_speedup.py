@@ -5,7 +5,7 @@ bundled digits, plain SGD) run in this process and on local_executor() with 1, 2
 the number of cores, and checks that every run produced the same accuracies (trials are seeded).
 With --dask, also on a Dask LocalCluster with as many workers as cores.
 
-    python benchmarks/search_speedup.py [--trials 16] [--epochs 10] [--dask]
+    python -m benchmarks.search_speedup [--trials 16] [--epochs 10] [--dask]
 """
 
 import argparse

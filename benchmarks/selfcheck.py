@@ -1,27 +1,24 @@
-"""How long does the self-check take? Bare execution vs `python -m grader.check`, per chapter.
+"""How long does the self-check take? Bare execution vs `nnpractice-check`, per chapter.
 
 For every chapter, one correct submission (the release with the reference
 answers filled in) is executed with nbclient alone (as the reader runs it,
-and with NBGRADER_EXECUTION set, as graded), then self-checked (restore the
-test cells, guarded execution, scoring). Prints seconds and the ratio
+and with NBGRADER_EXECUTION set, as graded), then self-checked (the grading
+command's pipeline in a scratch course). Prints seconds and the ratio
 self-check / bare run with NBGRADER_EXECUTION. Run from the repository root:
 
-    .venv/bin/python benchmarks/selfcheck.py
+    .venv/bin/python -m benchmarks.selfcheck
 """
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "autograder")]
-from grader.selfcheck import check  # noqa: E402
-from tests.course import ASSIGNMENTS, submission  # noqa: E402
-
-from course_execution import execute  # noqa: E402  (this folder: one way to time a bare run)
+from benchmarks.course_execution import execute
+from nnpractice_instructor.course import submission
+from nnpractice_instructor.layout import chapters
+from nnpractice_instructor.selfcheck import check
 
 
 def timed(function, *args):
@@ -32,7 +29,7 @@ def timed(function, *args):
 
 def main():
     print(f"{'chapter':<28}{'bare run':>10}{'bare, graded':>14}{'self-check':>12}{'ratio':>7}{'points':>9}")
-    for assignment in ASSIGNMENTS:
+    for assignment in chapters():
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / assignment / f"{assignment}.ipynb"
             path.parent.mkdir()

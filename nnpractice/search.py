@@ -28,6 +28,7 @@ import pickle
 import time
 from pathlib import Path
 
+import numpy as np
 from tqdm.auto import tqdm
 
 CHECKPOINT_SUFFIX = ".pkl"
@@ -108,8 +109,31 @@ def load_checkpoint(path):
 
 
 def config_key(config):
-    """A hashable identity of a configuration (its items, sorted by name)."""
-    return tuple(sorted((name, float(value)) for name, value in config.items()))
+    """A hashable identity of a configuration: its items sorted by name, each value made canonical.
+
+    Values may be anything JSON can hold: numbers (1, 1.0 and np.float64(1.0)
+    are the same value), strings such as weight_scale="he", booleans, None,
+    and lists or dicts of these. Anything else raises TypeError.
+    """
+    return tuple(sorted((name, _canonical(value)) for name, value in config.items()))
+
+
+def _canonical(value):
+    """A hashable form of one configuration value (see config_key)."""
+    if isinstance(value, np.generic):  # numpy scalars: the equal Python value
+        value = value.item()
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(key), _canonical(item)) for key, item in value.items()))
+    raise TypeError(f"configuration value {value!r} ({type(value).__name__}): use numbers, strings, booleans, "
+                    "None, or lists and dicts of these")
 
 
 def completed_configs(folder):

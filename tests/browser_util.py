@@ -13,6 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # User settings of the test server: every cell stays in the page (no virtual scrolling),
@@ -82,3 +84,19 @@ def jupyter_lab(root_dir, log_path, timeout=90):
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait()
+
+
+def require_browser():
+    """The playwright module, or a skip (a failure in CI) saying what is missing."""
+    problem = None
+    if not CHROMIUM.exists():
+        problem = f"{CHROMIUM} not found (apt-get install chromium)"
+    else:
+        try:
+            from playwright import sync_api
+            return sync_api
+        except ImportError:
+            problem = "python package playwright not installed (pip install -r requirements.txt)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser test cannot run in CI: {problem}")
+    pytest.skip(problem)

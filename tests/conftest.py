@@ -1,17 +1,73 @@
-"""Shared fixtures; every test sees the repository's reference solutions and a headless backend."""
+"""Shared fixtures: a headless backend, an rng, and the course released and graded once per session.
 
-import os
+`released_course` is a scratch copy of the course in which `nbgrader
+generate_assignment` ran for every chapter (a gradebook that knows them all);
+`course` gives each test its own copy of it. `graded_class` is a class of
+submissions for every chapter graded once by the grading command; the tests
+of the grading command and of the self-check read it (one xdist group).
+"""
+
+import shutil
 
 import matplotlib
 import numpy as np
 import pytest
 
-from tests.course import ROOT
+from nnpractice_instructor.course import read, scratch_course, submission
+from nnpractice_instructor.layout import chapters
+from nnpractice_instructor.release import release
+from tests.helpers import grade, hand_in, independent_exercise, mutant_source, with_syntax_error
+from tests.mutants import mutants_of
 
 matplotlib.use("Agg")  # in this process only: kernels started by tests keep the inline backend
-os.environ["NNPRACTICE_REFERENCES"] = str(ROOT / "autograder" / "references")
 
 
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory):
+    """A scratch course released from solutions/ with nbgrader: notebooks/ and the gradebook. Read only."""
+    course = scratch_course(tmp_path_factory.mktemp("released") / "course", release=False)
+    release(course)
+    return course
+
+
+@pytest.fixture
+def course(released_course, tmp_path):
+    """A copy of the released course of this test's own, gradebook included."""
+    return shutil.copytree(released_course, tmp_path / "course")
+
+
+def class_of(chapter):
+    """{student: (notebook, file name)} handed in for `chapter`: right, untouched, wrong, renamed, broken."""
+    wrong = independent_exercise(chapter)
+    kept = {exercise for exercise, _, _ in mutants_of(chapter)}
+    handed = {
+        "alice_correct": submission(chapter),
+        "bob_untouched": read("notebooks", chapter),
+        "carol_one_wrong": submission(chapter, {wrong: mutant_source(chapter, wrong)}),
+        "erin_syntax_error": submission(chapter, {wrong: with_syntax_error(chapter, wrong)}),
+        # every exercise with its first, then its second kept wrong answer
+        "mallory_first_mistakes": submission(chapter, {e: mutant_source(chapter, e, 0) for e in kept}),
+        "nina_second_mistakes": submission(chapter, {e: mutant_source(chapter, e, 1) for e in kept}),
+        "zoe_correct_last": submission(chapter),
+    }
+    files = {student: (nb, None) for student, nb in handed.items()}
+    files["dave_renamed"] = (submission(chapter), f"{chapter} (1).ipynb")
+    return files
+
+
+@pytest.fixture(scope="session")
+def graded_class(released_course, tmp_path_factory):
+    """A course in which the grading command graded class_of(chapter) for every chapter.
+
+    Yields (course, completed process). Tests using it belong to xdist group "graded_class".
+    """
+    course = shutil.copytree(released_course, tmp_path_factory.mktemp("graded") / "course")
+    for chapter in chapters():
+        for student, (nb, filename) in class_of(chapter).items():
+            hand_in(course, student, chapter, nb, filename)
+    return course, grade(course, "--jobs", "2")

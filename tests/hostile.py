@@ -10,7 +10,7 @@ grad_check_sparse 3 (13 in all).
 
 from nbformat.v4 import new_code_cell
 
-from tests.course import answer_cells, points, read, submission
+from nnpractice_instructor.course import answer_cells, points, read, submission
 
 ASSIGNMENT = "01_gradient_checks"
 STUB = "    raise NotImplementedError()\n"
@@ -116,7 +116,7 @@ def reads_solutions_and_gradebook():
     cheat = '''
 def kinks_crossed(z, h):
     import glob, os
-    from nnpractice.grading import load_reference
+    from nnpractice_instructor.references import load_reference
     for pattern in ("../../../solutions/*/*.ipynb", "../../../autograder/references/*.py",
                     "../../../../autograder/references/*.py", "../../../gradebook.db"):
         for path in glob.glob(pattern):

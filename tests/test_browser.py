@@ -7,36 +7,21 @@ artifacts/browser/. Without /usr/bin/chromium the test is skipped, except in
 CI (CI=true), where it fails: .ci/run installs chromium.
 """
 
-import os
 import shutil
 import time
 
 import nbformat
 import pytest
 
-from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, jupyter_lab
-from tests.course import ROOT, notebook_path, submission
+from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, jupyter_lab, require_browser
+from nnpractice_instructor.course import submission
+from nnpractice_instructor.layout import COURSE as ROOT
+from nnpractice_instructor.layout import notebook_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 ARTIFACTS = ROOT / "artifacts" / "browser"
 NOTEBOOK = "02_optimizers.ipynb"
-
-
-def require_browser():
-    """The playwright module, or a skip (a failure in CI) saying what is missing."""
-    problem = None
-    if not CHROMIUM.exists():
-        problem = f"{CHROMIUM} not found (apt-get install chromium)"
-    else:
-        try:
-            from playwright import sync_api
-            return sync_api
-        except ImportError:
-            problem = "python package playwright not installed (pip install -r requirements.txt)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser test cannot run in CI: {problem}")
-    pytest.skip(problem)
 
 
 def wait_until(page, script, timeout_s, what):
@@ -73,7 +58,7 @@ def test_explorer_renders_and_reacts_in_jupyterlab(tmp_path):
     root = tmp_path / "course"
     root.mkdir()
     nbformat.write(submission("02_optimizers"), root / NOTEBOOK)
-    shutil.copytree(notebook_path("notebooks", "02_optimizers").parent / "animations", root / "animations")
+    shutil.copytree(notebook_path("02_optimizers", "notebooks").parent / "animations", root / "animations")
 
     with jupyter_lab(root, ARTIFACTS / "jupyterlab.log") as (base, token), sync_api.sync_playwright() as play:
         browser = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -2,16 +2,20 @@
 
 import pytest
 
-from tests.course import ASSIGNMENTS, answer_cells, depends_on, exercises, namespace, read, grade_cells
+from nnpractice_instructor.course import answer_cells, exercises, read, graded_cells
+from nnpractice_instructor.layout import HIDDEN_MARKERS, chapters, grade_id_for
+from tests.helpers import depends_on, namespace
 from tests.mutants import mutants_of
+
+ASSIGNMENTS = chapters()
 
 MUTANTS = [(a, exercise, name, function) for a in ASSIGNMENTS for exercise, name, function in mutants_of(a)]
 
 
 def run_test_cell(assignment, exercise, ns, hidden_only=False):
-    source = grade_cells(read("solutions", assignment))[f"test_{exercise}"].source
+    source = graded_cells(read("solutions", assignment))[grade_id_for(exercise)].source
     if hidden_only:
-        source = source.split("### BEGIN HIDDEN TESTS", 1)[1]
+        source = source.split(HIDDEN_MARKERS[0], 1)[1]
     exec(source, ns)
 
 

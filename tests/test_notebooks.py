@@ -3,7 +3,8 @@
 import nbformat
 import pytest
 
-from tests.course import ASSIGNMENTS, execute, notebook_path
+from nnpractice_instructor.kernels import execute
+from nnpractice_instructor.layout import chapters, notebook_path
 
 
 def problems(nb):
@@ -20,7 +21,7 @@ def problems(nb):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("grading", [False, True], ids=["normal", "NBGRADER_EXECUTION"])
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", chapters())
 def test_solution_notebook_executes_cleanly(assignment, grading, monkeypatch):
     """Does the instructor's notebook run with no error and nothing on stderr, also under autograding?"""
     monkeypatch.delenv("MPLBACKEND", raising=False)  # figures render inline, as for a student
@@ -28,7 +29,7 @@ def test_solution_notebook_executes_cleanly(assignment, grading, monkeypatch):
         monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     else:
         monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    path = notebook_path("solutions", assignment)
+    path = notebook_path(assignment, "solutions")
     nb = execute(nbformat.read(path, as_version=4), path.parent)
     assert not problems(nb), "\n".join(problems(nb))
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))

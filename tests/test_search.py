@@ -9,8 +9,9 @@ import pytest
 from nnpractice.data import make_spirals, train_val_split
 from nnpractice.search import (completed_configs, config_key, load_checkpoint, local_executor, run_trials,
                                save_checkpoint, train_trial)
-from tests.course import ROOT, answer_cells, read
-from tests.test_release import solution_blocks
+from nnpractice_instructor.course import answer_cells, read
+from nnpractice_instructor.layout import COURSE as ROOT
+from tests.helpers import solution_blocks
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +57,36 @@ def test_run_trials_saves_one_named_checkpoint_per_config(tmp_path, spirals):
         result = load_checkpoint(path)
         assert path.name == name(result["val_acc"], result["config"])
     assert completed_configs(tmp_path / "search") == {config_key(c) for c in CONFIGS}
+
+
+def test_config_key_takes_any_json_like_value():
+    """Is a configuration with strings, booleans, None, lists and dicts keyed, numbers by value?"""
+    config = {"learning_rate": 0.1, "weight_scale": "he", "nesterov": True, "decay": None,
+              "hidden": [50, 20], "schedule": {"kind": "step", "every": 5}}
+    reordered = {"schedule": {"every": 5.0, "kind": "step"}, "hidden": (50, 20), "decay": None,
+                 "nesterov": True, "weight_scale": "he", "learning_rate": np.float64(0.1)}
+    assert config_key(config) == config_key(reordered)
+    assert hash(config_key(config)) == hash(config_key(reordered))
+    assert config_key({**config, "weight_scale": "xavier"}) != config_key(config)
+    assert config_key({"hidden_dim": 50}) == config_key({"hidden_dim": np.int64(50)}) == config_key({"hidden_dim": 50.0})
+    with pytest.raises(TypeError, match="configuration value"):
+        config_key({"rule": object()})
+
+
+def named(val_acc, config):
+    """A checkpoint name for configurations that hold strings (written independently here)."""
+    return f"val_{val_acc:.4f}__" + "__".join(f"{k}={config[k]}" for k in sorted(config)) + ".pkl"
+
+
+def test_run_trials_runs_and_resumes_string_valued_configs(tmp_path, spirals):
+    """Does a search over weight_scale="he"/"xavier" run, and resume without repeating a trial?"""
+    configs = [{"learning_rate": lr, "weight_scale": scale} for lr in (0.3, 1.0) for scale in ("he", "xavier")]
+    first = run_trials(configs, tmp_path, named, limit=2, progress=False, num_epochs=1, data=spirals)
+    assert (first["ran"], first["remaining"]) == (2, 2)
+    second = run_trials(configs, tmp_path, named, progress=False, num_epochs=1, data=spirals)
+    assert (second["ran"], second["skipped"], second["remaining"]) == (2, 2, 0)
+    assert completed_configs(tmp_path) == {config_key(c) for c in configs}
+    assert {load_checkpoint(p)["config"]["weight_scale"] for p in tmp_path.glob("*.pkl")} == {"he", "xavier"}
 
 
 def test_run_trials_resumes_where_it_stopped(tmp_path, spirals):

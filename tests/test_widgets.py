@@ -5,7 +5,10 @@ import pytest
 
 from nnpractice.trajectories import NOT_IMPLEMENTED
 from nnpractice.widgets import TrajectoryExplorer
-from tests.course import execute, namespace, notebook_path, read
+from nnpractice_instructor.course import read
+from nnpractice_instructor.kernels import execute
+from nnpractice_instructor.layout import notebook_path
+from tests.helpers import namespace
 
 RULES = {"SGD": "sgd", "momentum": "sgd_momentum", "Nesterov": "nesterov_momentum",
          "Adagrad": "adagrad", "RMSprop": "rmsprop", "Adam": "adam"}
@@ -104,7 +107,7 @@ def test_clicking_the_contour_plot_moves_the_start(solved):
 def test_explorer_cell_runs_in_the_untouched_release(tmp_path):
     """In the release as handed out (every rule a stub), does the explorer cell run without error?"""
     nb = read("notebooks", "02_optimizers")
-    execute(nb, notebook_path("notebooks", "02_optimizers").parent, timeout=300, allow_errors=True)
+    execute(nb, notebook_path("02_optimizers", "notebooks").parent, timeout=300, allow_errors=True)
     cell = next(c for c in nb.cells if "TrajectoryExplorer(" in c.source)
     assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
@@ -127,7 +130,7 @@ def test_interactive_figure_keeps_the_notebook_backend():
 def test_figures_after_the_explorer_stay_inline_images():
     """In the executed solution notebook, are the figures drawn after the explorer still PNG images?"""
     nb = read("solutions", "02_optimizers")
-    execute(nb, notebook_path("solutions", "02_optimizers").parent, timeout=300)
+    execute(nb, notebook_path("02_optimizers", "solutions").parent, timeout=300)
     index = next(i for i, c in enumerate(nb.cells) if "TrajectoryExplorer(" in c.source)
     later = [o for c in nb.cells[index + 1:] for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(later) >= 2, "figures after the explorer are not inline images"
@@ -138,7 +141,7 @@ def test_race_animation_draws_growing_paths(tmp_path, solved):
     from matplotlib.animation import PillowWriter
     from PIL import Image
 
-    from nnpractice.animation import race_animation
+    from nnpractice_instructor.animation import race_animation
     from nnpractice.surfaces import SURFACES
 
     rules = {"SGD": solved["sgd"], "Adam": solved["adam"]}
@@ -155,7 +158,7 @@ def test_animations_ship_with_the_chapter():
     markdown = "\n".join(c.source for c in read("solutions", "02_optimizers").cells if c.cell_type == "markdown")
     for kind in ("solutions", "notebooks"):
         for name in ("saddle", "ravine"):
-            path = notebook_path(kind, "02_optimizers").parent / "animations" / f"{name}_race.gif"
+            path = notebook_path("02_optimizers", kind).parent / "animations" / f"{name}_race.gif"
             with Image.open(path) as gif:
                 assert gif.n_frames >= 20, path
             assert f"(animations/{name}_race.gif)" in markdown

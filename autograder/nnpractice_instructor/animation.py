@@ -6,12 +6,13 @@ command below writes the chapter's two animations with the instructor's
 reference rules (the support package holds none), into the chapter's source
 folder, from which `nbgrader generate_assignment` copies them to the release:
 
-    python -m nnpractice.animation [OUT_DIR]      # or: make animations
+    nnpractice-animations [OUT_DIR]      # or: make animations
 
 It needs autograder/references/02_optimizers.py (run `make release` first).
 """
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,8 @@ import numpy as np
 from nnpractice.surfaces import SURFACES
 from nnpractice.trajectories import race
 from nnpractice.widgets import COLORS, draw_contours
+from nnpractice_instructor.layout import solutions_dir
+from nnpractice_instructor.references import load_reference
 
 RULE_NAMES = {"SGD": "sgd", "momentum": "sgd_momentum", "Nesterov": "nesterov_momentum",
               "Adagrad": "adagrad", "RMSprop": "rmsprop", "Adam": "adam"}
@@ -80,12 +83,11 @@ def race_animation(rules, surface, learning_rate, steps=300, frames=40, config=N
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", default="solutions/02_optimizers/animations",
+    parser.add_argument("out", nargs="?", default=str(solutions_dir() / "02_optimizers" / "animations"),
                         help="folder to write <surface>_race.gif into")
     args = parser.parse_args(argv)
     from matplotlib.animation import PillowWriter
 
-    from nnpractice.grading import load_reference
 
     reference = load_reference("02_optimizers")
     rules = {label: getattr(reference, name) for label, name in RULE_NAMES.items()}
@@ -95,7 +97,8 @@ def main(argv=None):
         target = out / f"{name}_race.gif"
         race_animation(rules, SURFACES[name], learning_rate, steps).save(target, writer=PillowWriter(fps=10))
         print(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

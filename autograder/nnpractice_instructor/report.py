@@ -1,10 +1,11 @@
 """Read the gradebook into CSV files and class analytics.
 
 Writes into the output folder:
-- grades.csv: one row per student, assignment and exercise (score, max,
-  and the failing check's message, which names the likely mistake);
+- grades.csv: one row per student, assignment and exercise (status, score,
+  max, and the failing check's message, which names the likely mistake);
 - totals.csv: one row per student, a column per assignment and the total;
-- problems.csv: submissions that could not be graded as handed in, and why;
+- problems.csv: submissions that could not be graded as handed in, whether
+  they were graded all the same (status), and why;
 - pass_rates.csv and histogram.png: per-exercise pass rates and the grade
   distribution, to see which idea the class missed.
 """
@@ -20,40 +21,78 @@ import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
 
+from nnpractice_instructor.layout import (AUTOGRADED, error_message, exercise_of, grade_id,  # noqa: E402
+                                          gradebook_url, is_answer_cell, is_test_cell, stderr_text)
+
 
 def failure_messages(course, student, assignment):
-    """{exercise: 'Error: message'} of the failing test cells of an autograded notebook."""
-    path = course / "autograded" / student / assignment / f"{assignment}.ipynb"
+    """{exercise: why its test cell failed} of an autograded notebook: the error ('Name: message'),
+    or what it wrote to stderr, for which nbgrader gives a test cell 0 points."""
+    path = Path(course) / AUTOGRADED / student / assignment / f"{assignment}.ipynb"
     if not path.exists():
         return {}
+    nb = nbformat.read(path, as_version=4)
+    broken = syntax_errors(nb)
     messages = {}
-    for cell in nbformat.read(path, as_version=4).cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        for output in cell.get("outputs", []):
-            if output.output_type == "error" and grade_id.startswith("test_"):
-                messages[grade_id.removeprefix("test_")] = f"{output.ename}: {output.evalue}"[:300]
+    for cell in nb.cells:
+        if not is_test_cell(cell):
+            continue
+        error, stderr = error_message(cell), stderr_text(cell).strip()
+        exercise = exercise_of(grade_id(cell))
+        if exercise in broken and (error or stderr):
+            messages[exercise] = broken[exercise]
+        elif error.startswith("NotImplementedError"):
+            messages[exercise_of(grade_id(cell))] = "not implemented yet (NotImplementedError)"
+        elif error:
+            messages[exercise_of(grade_id(cell))] = error[:300]
+        elif stderr:
+            messages[exercise_of(grade_id(cell))] = f"wrote to stderr, which scores 0: {stderr.splitlines()[0]}"[:300]
     return messages
 
 
+def syntax_errors(nb):
+    """{exercise: 'cell N (name): SyntaxError: message (line L)'} of answer cells Python cannot parse."""
+    from IPython.core.inputtransformer2 import TransformerManager
+    transform = TransformerManager().transform_cell
+    errors = {}
+    for index, cell in enumerate(nb.cells):
+        if not is_answer_cell(cell):
+            continue
+        try:
+            compile(transform(cell.source), f"cell {index + 1}", "exec")
+        except SyntaxError as error:
+            errors[grade_id(cell)] = (f"cell {index + 1} ({grade_id(cell)}): {type(error).__name__}: {error.msg} "
+                                      f"(line {error.lineno})")
+    return errors
+
+
+def status_of(score, max_score, graded):
+    """A grades.csv status: "passed", "partial", "failed", or "not graded" (no graded submission)."""
+    if not graded:
+        return "not graded"
+    return "passed" if score == max_score else ("partial" if score > 0 else "failed")
+
+
 def read_grades(course, assignments, students):
-    """[{student, assignment, exercise, score, max_score, message}] from the gradebook."""
+    """[{student, assignment, exercise, status, score, max_score, message}] from the gradebook."""
     rows = []
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(course)) as gradebook:
         for assignment in assignments:
             cells = gradebook.find_assignment(assignment).notebooks[0].grade_cells
             for student in students:
                 try:
                     notebook = gradebook.find_submission_notebook(assignment, assignment, student)
-                    scores = {grade.name: grade.score for grade in notebook.grades}
+                    scores, graded = {grade.name: grade.score for grade in notebook.grades}, True
                 except MissingEntry:
-                    scores = {}
+                    scores, graded = {}, False
                 messages = failure_messages(course, student, assignment)
                 for cell in sorted(cells, key=lambda c: c.name):
-                    exercise = cell.name.removeprefix("test_")
+                    exercise = exercise_of(cell.name)
                     score = float(scores.get(cell.name) or 0.0)
                     rows.append({"student": student, "assignment": assignment, "exercise": exercise,
+                                 "status": status_of(score, float(cell.max_score), graded),
                                  "score": score, "max_score": float(cell.max_score),
-                                 "message": messages.get(exercise, "" if score else "not graded")})
+                                 "message": messages.get(exercise, "")})
     return rows
 
 
@@ -69,7 +108,8 @@ def write_reports(course, out, assignments, students, problems):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = read_grades(course, assignments, students)
-    write_csv(out / "grades.csv", rows, ["student", "assignment", "exercise", "score", "max_score", "message"])
+    write_csv(out / "grades.csv", rows, ["student", "assignment", "exercise", "status", "score", "max_score",
+                                        "message"])
 
     totals = defaultdict(lambda: defaultdict(float))
     for row in rows:
@@ -77,11 +117,13 @@ def write_reports(course, out, assignments, students, problems):
     total_rows = [{"student": s, **{a: totals[s][a] for a in assignments},
                    "total": sum(totals[s].values())} for s in students]
     write_csv(out / "totals.csv", total_rows, ["student", *assignments, "total"])
-    write_csv(out / "problems.csv", [vars(p) for p in problems], ["student", "assignment", "reason"])
+    write_csv(out / "problems.csv", [{"student": p.student, "assignment": p.assignment, "status": p.status,
+                                      "reason": p.reason} for p in problems],
+              ["student", "assignment", "status", "reason"])
 
     passed = defaultdict(list)
     for row in rows:
-        passed[row["assignment"], row["exercise"]].append(row["score"] == row["max_score"])
+        passed[row["assignment"], row["exercise"]].append(row["status"] == "passed")
     rates = [{"assignment": a, "exercise": e, "pass_rate": sum(v) / len(v), "students": len(v)}
              for (a, e), v in passed.items()]
     write_csv(out / "pass_rates.csv", rates, ["assignment", "exercise", "pass_rate", "students"])

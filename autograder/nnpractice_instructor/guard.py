@@ -30,12 +30,11 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
 
-from grader import kernel_guard
-from grader.cells import is_answer_cell, is_test_cell
+from nnpractice_instructor import kernel_guard
+from nnpractice_instructor.layout import MAX_CRASHES, error_message, is_answer_cell, is_test_cell, references_dir
 
 GUARD_SOURCE = inspect.getsource(kernel_guard)
 CRASHED_CELL = 'raise RuntimeError("this cell crashed the kernel during grading, so the grader skipped it")'
-REFERENCES = Path(__file__).resolve().parent.parent / "references"
 
 
 def answer_names(nb):
@@ -46,8 +45,8 @@ def answer_names(nb):
 class GuardedExecute(Execute):
     """nbgrader's Execute with integrity checks, witnesses and crash isolation."""
 
-    references = Unicode(str(REFERENCES), help="Folder of the reference modules <assignment>.py.").tag(config=True)
-    max_crashes = Integer(3, help="How many kernel-killing cells to skip before giving up.").tag(config=True)
+    references = Unicode(str(references_dir()), help="Folder of the reference modules <assignment>.py.").tag(config=True)
+    max_crashes = Integer(MAX_CRASHES, help="How many kernel-killing cells to skip before giving up.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         original = {i: c.source for i, c in enumerate(nb.cells)}
@@ -66,7 +65,7 @@ class GuardedExecute(Execute):
                 nb.cells[crashed].source = CRASHED_CELL
                 original[crashed] = CRASHED_CELL
                 continue
-            setup_failure = error_of(guarded.cells[0])
+            setup_failure = error_message(guarded.cells[0])
             if setup_failure:  # before any student code ran: the grading machine's fault, never the student's
                 raise RuntimeError(f"the grader's setup cell failed: {setup_failure}")
             return self.remove_guard(guarded, positions, original, nonce), resources
@@ -114,7 +113,7 @@ class GuardedExecute(Execute):
             cell.source = original[index]
             if cell.cell_type == "code":
                 verdict = take_witness(cell, nonce)
-                if is_test_cell(cell) and verdict != "ok" and not error_of(cell):
+                if is_test_cell(cell) and verdict != "ok" and not error_message(cell):
                     cell.outputs.append(new_output(
                         "error", ename="GradingIntegrityError", evalue=verdict,
                         traceback=[f"GradingIntegrityError: {verdict}"]))
@@ -122,11 +121,6 @@ class GuardedExecute(Execute):
         guarded.cells = cells
         return guarded
 
-
-def error_of(cell):
-    """'Name: message' of the cell's first error output, or ''."""
-    errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
-    return f"{errors[0].ename}: {errors[0].evalue}" if errors else ""
 
 
 def take_witness(cell, nonce):

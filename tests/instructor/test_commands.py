@@ -9,7 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.course import ASSIGNMENTS, ROOT, course_copy, points, submission
+from nnpractice_instructor.course import points, scratch_course, submission
+from nnpractice_instructor.layout import COURSE as ROOT
+from nnpractice_instructor.layout import chapters
+
+ASSIGNMENTS = chapters()
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("instructor")]
 
@@ -17,7 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("instructor")]
 def make(course, *targets):
     """`make TARGETS` with the repository's Makefile in a course copy, using this environment."""
     venv = Path(sys.prefix)
-    env = {k: v for k, v in os.environ.items() if k not in ("NNPRACTICE_REFERENCES", "MAKEFLAGS")}
+    env = {k: v for k, v in os.environ.items() if k not in ("NNPRACTICE_COURSE", "MAKEFLAGS")}
     return subprocess.run(["make", "-f", str(ROOT / "Makefile"), "-C", str(course), f"VENV={venv}",
                            "-o", f"{venv}/bin/.installed", *targets],
                           capture_output=True, text=True, env=env, timeout=1800)
@@ -25,7 +29,7 @@ def make(course, *targets):
 
 def test_release_grade_feedback(tmp_path):
     """Does release -> collect -> grade -> feedback produce grades.csv and feedback pages?"""
-    course = course_copy(tmp_path, release=False)
+    course = scratch_course(tmp_path / "course", release=False)
     result = make(course, "release")
     assert result.returncode == 0, result.stdout + result.stderr
     for assignment in ASSIGNMENTS:
@@ -52,10 +56,8 @@ def test_release_grade_feedback(tmp_path):
         assert "BEGIN HIDDEN TESTS" not in page.read_text()
 
 
-def test_grade_reports_a_broken_class_but_exports_the_rest(tmp_path):
+def test_grade_reports_a_broken_class_but_exports_the_rest(course):
     """Does `make grade` grade a renamed notebook, report an unreadable one, and fail so it is noticed?"""
-    course = course_copy(tmp_path)
-    assert make(course, "release").returncode == 0
     assignment = ASSIGNMENTS[0]
     good = course / "submitted" / "ada" / assignment
     renamed = course / "submitted" / "bob" / assignment

@@ -3,11 +3,11 @@
 `install(nonce, assignment, reference_source)` is sent to the kernel as
 source (see guard.py) and executed in the first cell. It:
 - takes a snapshot of the namespaces a check relies on (every loaded
-  numpy, nnpractice, math, operator, functools and builtins module) and of
+  numpy, nnpractice, nnpractice_instructor, math, operator, functools and builtins module) and of
   IPython's input/AST transformers and event callbacks;
 - builds the reference solutions from source sent by the grader (they are
   never on the sandbox's disk), hands them out to hidden tests through
-  nnpractice.grading, and erases the install cell from IPython's history;
+  nnpractice_instructor.references.load_reference, and erases the install cell from IPython's history;
 - stores a guard object in builtins under a per-run random name.
 
 The guard's methods are called by lines the grader adds around test cells:
@@ -32,16 +32,15 @@ def install(nonce, assignment, reference_source):
     from IPython import get_ipython
 
     import nnpractice
-    import nnpractice.grading as grading
+    import nnpractice_instructor.references as references
 
-    for info in pkgutil.iter_modules(nnpractice.__path__):  # snapshot the whole support package
-        try:
-            importlib.import_module(f"nnpractice.{info.name}")
-        except Exception:  # a module that needs a display or widgets is simply not watched
-            pass
+    # Snapshot the whole support package. A module that cannot be imported here fails
+    # this cell, and with it the grading of this notebook, loudly (never silently unwatched).
+    for info in pkgutil.iter_modules(nnpractice.__path__):
+        importlib.import_module(f"nnpractice.{info.name}")
 
     shell = get_ipython()
-    watched_prefixes = ("numpy", "nnpractice", "math", "operator", "functools", "builtins")
+    watched_prefixes = ("numpy", "nnpractice", "nnpractice_instructor", "math", "operator", "functools", "builtins")
     volatile = {"_", "__", "___"}  # the interpreter's own "last result" names
 
     def watched_modules():
@@ -70,10 +69,10 @@ def install(nonce, assignment, reference_source):
 
     def provide(name):
         if name != assignment:
-            raise grading.ReferenceNotFound(f"only {assignment} is graded here")
+            raise references.ReferenceNotFound(f"only {assignment} is graded here")
         return proxy
 
-    grading._provider = provide
+    references.set_provider(provide)
 
     # dict(vars(module)) keeps the identity of every attribute at this moment
     snapshot = {name: (module, {k: v for k, v in vars(module).items() if k not in volatile})
@@ -123,7 +122,7 @@ def install(nonce, assignment, reference_source):
         vars(proxy).update(proxy_attributes)
         sys.settrace(trace)
         sys.setprofile(profile)
-        grading._provider = provide
+        references.set_provider(provide)
 
     class Guard:
         """Handle the grader's added lines use; its name in builtins is random."""

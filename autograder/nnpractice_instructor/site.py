@@ -1,10 +1,10 @@
 """Build the reading edition: a static HTML site of the course that needs no kernel and no network.
 
-    python autograder/make_site.py [OUT]     (default: _site/; `make site`)
+    nnpractice-site [OUT]     (default: _site/; `make site`)
 
 For every chapter in solutions/, in parallel:
 1. execute the SOLUTION notebook with nbclient (in a temporary copy of its
-   folder, the references found through NNPRACTICE_REFERENCES), so every
+   folder; its hidden tests load the references from autograder/), so every
    figure and printed result is the one the finished notebook produces;
 2. clear the answers and the hidden tests with nbgrader's own preprocessors
    (ClearSolutions, ClearHiddenTests), keeping the outputs: readers see the
@@ -33,7 +33,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from nnpractice_instructor.kernels import execute as execute_notebook
+from nnpractice_instructor.layout import COURSE, chapters
+
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ('<p class="widget-note"><em>An interactive widget is here: open the notebook in '
@@ -82,10 +84,6 @@ to grade your own work, run <code>make check</code>.</p>
 """
 
 
-def chapters(root=ROOT):
-    return sorted(p.name for p in (root / "solutions").iterdir() if (p / f"{p.name}.ipynb").is_file())
-
-
 def title_and_summary(nb, fallback):
     """The chapter's first heading and the first sentence after it without math."""
     for cell in nb.cells:
@@ -105,14 +103,12 @@ def execute(chapter, root, timeout):
     """The solution notebook of `chapter`, executed in a scratch copy of its folder."""
     import nbformat
 
-    from grader.kernels import execute as execute_notebook
 
     source = root / "solutions" / chapter
     nb = nbformat.read(source / f"{chapter}.ipynb", as_version=4)
     with tempfile.TemporaryDirectory(prefix=f"site-{chapter}-") as tmp:
         folder = Path(tmp) / chapter
         shutil.copytree(source, folder, ignore=NOT_COPIED)
-        os.environ["NNPRACTICE_REFERENCES"] = str(root / "autograder" / "references")
         os.environ.pop("NBGRADER_EXECUTION", None)  # the full experiments, as a reader would run them
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
         execute_notebook(nb, folder, timeout=timeout)
@@ -170,7 +166,7 @@ def copy_mathjax(out):
     shutil.copytree(static, out / "mathjax", ignore=shutil.ignore_patterns("localization", "SVG"))
 
 
-def build(out=ROOT / "_site", root=ROOT, jobs=None):
+def build(out=COURSE / "_site", root=COURSE, jobs=None):
     """Build the whole site into `out` (replaced); returns {chapter: seconds}."""
     import nbformat
 
@@ -194,14 +190,15 @@ def build(out=ROOT / "_site", root=ROOT, jobs=None):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else ROOT / "_site"
+    out = Path(argv[0]) if argv else COURSE / "_site"
     start = time.perf_counter()
     seconds = build(out)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     for chapter, s in seconds.items():
         print(f"  {chapter}: {s:.1f} s")
     print(f"site built in {time.perf_counter() - start:.1f} s: {out}/index.html ({size / 1e6:.1f} MB)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -25,29 +25,46 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from grader.collect import Problem
-from grader.kernels import command_line_options, socket_folder
+from nnpractice_instructor.collect import GRADED, NOT_GRADED, Problem
+from nnpractice_instructor.kernels import command_line_options, socket_folder
+from nnpractice_instructor.layout import (ATTEMPTS, AUTOGRADED, CELL_TIMEOUT, JOBS, SUBMISSION_TIMEOUT, SUBMITTED,
+                                          autograder_dir, gradebook_url)
 
-AUTOGRADER = Path(__file__).resolve().parent.parent
 OVERTIME = "grading took over"
 log = logging.getLogger(__name__)
 
 
-def nbgrader_command():
-    """The nbgrader program next to this Python (a venv's bin/), else from PATH."""
-    local = Path(sys.executable).parent / "nbgrader"
-    return str(local) if local.exists() else "nbgrader"
+def nbgrader_command(*args):
+    """The command line of `nbgrader ARGS` run by this very Python, whatever PATH says."""
+    return [sys.executable, "-m", "nbgrader", *args]
 
 
 def grading_environment():
-    """The environment for nbgrader: this Python's bin/ first on PATH (nbgrader calls `alembic`
-    from there) and no NNPRACTICE_REFERENCES (kernels get the references from the guard only)."""
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
-    env.pop("NNPRACTICE_REFERENCES", None)
-    return env
+    """The environment for nbgrader: this Python's bin/ first on PATH, since nbgrader runs the
+    `alembic` program to set up a gradebook (found there in a virtual environment)."""
+    return {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
 
 
-def grade_one(course, student, assignment, timeout, submission_timeout, attempts=2):
+def run_nbgrader(course, *args, timeout=None):
+    """Run `nbgrader ARGS` for the course in `course`; returns the CompletedProcess (text output)."""
+    return subprocess.run(nbgrader_command(*args), cwd=autograder_dir(course), env=grading_environment(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+class NbgraderFailed(RuntimeError):
+    """An nbgrader command of the instructor's run failed (not a student's submission)."""
+
+
+def nbgrader_or_fail(course, *args):
+    """Run `nbgrader ARGS` for the course; raise NbgraderFailed with nbgrader's reason if it fails."""
+    result = run_nbgrader(course, *args)
+    if result.returncode != 0:
+        raise NbgraderFailed(f"nbgrader {' '.join(args)} failed: {nbgrader_errors(result)}")
+    return result
+
+
+def grade_one(course, student, assignment, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT,
+              attempts=ATTEMPTS):
     """Autograde one submission in a sandbox, up to `attempts` times; returns a Problem or None.
 
     A submission graded after a failed attempt is still returned as a Problem
@@ -60,12 +77,13 @@ def grade_one(course, student, assignment, timeout, submission_timeout, attempts
         if failure is None and not failures:
             return None
         if failure is None:
-            return Problem(student, assignment, f"graded at attempt {attempt} after " + "; ".join(failures))
+            return Problem(student, assignment, f"graded at attempt {attempt} after " + "; ".join(failures),
+                           status=GRADED)
         failures.append(f"attempt {attempt}: {failure}")
         if failure.startswith(OVERTIME):
             break  # the notebook's own doing: another attempt would take as long
         log.warning("%s / %s: attempt %d failed (%s)", student, assignment, attempt, failure)
-    return Problem(student, assignment, "; ".join(failures))
+    return Problem(student, assignment, "; ".join(failures), status=NOT_GRADED)
 
 
 def autograde_in_sandbox(course, student, assignment, sandbox, timeout, submission_timeout):
@@ -73,32 +91,38 @@ def autograde_in_sandbox(course, student, assignment, sandbox, timeout, submissi
     # Only the notebooks and nbgrader's timestamp.txt (for late penalties): any other file
     # handed in would sit in the kernel's working folder, where a numpy.py would be imported
     # in place of numpy.
-    folder = sandbox / "submitted" / student / assignment
+    folder = sandbox / SUBMITTED / student / assignment
     folder.mkdir(parents=True)
-    for path in (course / "submitted" / student / assignment).iterdir():
+    for path in (course / SUBMITTED / student / assignment).iterdir():
         if path.is_file() and (path.suffix == ".ipynb" or path.name == "timestamp.txt"):
             shutil.copy2(path, folder / path.name)
     with socket_folder() as sockets:
-        command = [nbgrader_command(), "autograde", assignment, "--student", student, "--force",
-                   f"--CourseDirectory.root={sandbox}",
-                   f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}",
-                   f"--ExecutePreprocessor.timeout={timeout}", *command_line_options(sockets)]
         try:
-            result = subprocess.run(command, cwd=AUTOGRADER, env=grading_environment(), capture_output=True,
-                                    text=True, timeout=submission_timeout)
+            result = run_nbgrader(course, "autograde", assignment, "--student", student, "--force",
+                                  f"--CourseDirectory.root={sandbox}",
+                                  f"--CourseDirectory.db_url={gradebook_url(course)}",
+                                  f"--ExecutePreprocessor.timeout={timeout}", *command_line_options(sockets),
+                                  timeout=submission_timeout)
         except subprocess.TimeoutExpired:
             return f"{OVERTIME} {submission_timeout} s and was stopped"
-    graded = sandbox / "autograded" / student / assignment
+    graded = sandbox / AUTOGRADED / student / assignment
     if result.returncode != 0 or not graded.is_dir():
-        errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "Error" in line]
-        return "nbgrader could not grade it: " + " | ".join(errors[-3:])[:500]
-    target = course / "autograded" / student / assignment
+        return "nbgrader could not grade it: " + nbgrader_errors(result)
+    target = course / AUTOGRADED / student / assignment
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(graded, target)
     return None
 
 
-def grade_all(course, pairs, jobs=2, timeout=60, submission_timeout=1800, progress=True):
+def nbgrader_errors(result):
+    """The reason a run of nbgrader failed, from its log: its error lines, else the end of its output."""
+    lines = result.stderr.splitlines()
+    errors = [line.strip() for line in lines if "ERROR" in line or "Error" in line]
+    reason = " | ".join(errors[-3:] or [line.strip() for line in lines[-3:]])
+    return (reason or f"nbgrader exited with status {result.returncode} and no message")[:500]
+
+
+def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT, progress=True):
     """Grade every (student, assignment) pair, `jobs` at a time; returns [Problem]."""
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(grade_one, course, s, a, timeout, submission_timeout) for s, a in pairs]

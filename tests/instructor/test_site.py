@@ -1,6 +1,6 @@
 """Is the reading edition complete, free of answers, and readable offline in a real browser?
 
-The site is built once for the module (autograder/make_site.py: execute the
+The site is built once for the module (nnpractice_instructor/site.py: execute the
 solution notebooks, clear answers and hidden tests with nbgrader, render).
 Canary tests read every file of it; the browser test serves it on 127.0.0.1,
 opens every page in headless Chromium with every request to another host
@@ -12,20 +12,20 @@ import http.server
 import os
 import re
 import shutil
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.course import ASSIGNMENTS, ROOT, read
-from tests.test_browser import require_browser
-from tests.browser_util import CHROMIUM, CHROMIUM_ARGS
-from tests.test_release import assert_no_secrets, reference_lines
+from nnpractice_instructor import site as make_site
+from nnpractice_instructor.course import read
+from nnpractice_instructor.layout import COURSE as ROOT
+from nnpractice_instructor.layout import chapters
+from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, require_browser
+from tests.helpers import assert_no_secrets, reference_lines
 
-sys.path.insert(0, str(ROOT / "autograder"))
-import make_site  # noqa: E402
+ASSIGNMENTS = chapters()
 
 # one group: under `pytest -n` the site is built once, on one worker
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]

@@ -23,13 +23,19 @@ from pathlib import Path
 import nbformat
 
 
+GRADED = "graded"                       # graded all the same; the problem is noted
+NOT_GRADED = "not graded"               # no grade: the instructor must act
+NO_FEEDBACK = "graded, no feedback"     # graded, but its feedback could not be written
+
+
 @dataclass
 class Problem:
-    """A submission that could not be graded as handed in, and why."""
+    """A submission that could not be graded as handed in: what happened to it (status) and why."""
 
     student: str
     assignment: str
     reason: str
+    status: str = NOT_GRADED
 
 
 def student_id(path):
@@ -56,7 +62,8 @@ def from_loose_files(folder, submitted, assignment):
         student = student_id(path)
         target = submitted / student / assignment / f"{assignment}.ipynb"
         if student in seen:
-            problems.append(Problem(student, assignment, f"several notebooks; graded {seen[student]}, not {path.name}"))
+            problems.append(Problem(student, assignment, f"several notebooks; graded {seen[student]}, not {path.name}",
+                                        status=GRADED))
             continue
         seen[student] = path.name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +84,8 @@ def normalize(submitted, assignments):
             if not expected.exists() and len(notebooks) == 1:
                 shutil.copy(notebooks[0], expected)
                 problems.append(Problem(student_folder.name, assignment,
-                                        f"notebook renamed to {notebooks[0].name}; graded under its proper name"))
+                                        f"notebook renamed to {notebooks[0].name}; graded under its proper name",
+                                        status=GRADED))
             if not expected.exists():
                 problems.append(Problem(student_folder.name, assignment, "no notebook found in the submission"))
                 continue

@@ -2,33 +2,28 @@
 
 Every case of tests/hostile.py is handed in by its own student, with two
 honest students around them, and the whole class is graded by one run of the
-grading command (`python -m grader`, from autograder/) with 2 jobs.
+grading command (`nnpractice-grade`) with 2 jobs.
 """
 
 import csv
-import subprocess
-import sys
+import shutil
 
 import nbformat
 import pytest
 
-from tests.course import course_copy, nbgrader, points, submission
+from nnpractice_instructor.course import points, submission
+from nnpractice_instructor.layout import SUBMITTED
+from tests.helpers import grade as grade_course
 from tests.hostile import ASSIGNMENT, CASES
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
 
 
-def grade(course, *args):
-    return subprocess.run([sys.executable, "-m", "grader", "--no-progress", "--timeout", "8", *args],
-                          cwd=course / "autograder", capture_output=True, text=True, timeout=1800)
-
-
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(released_course, tmp_path_factory):
     """(course, grading result, {student: {exercise: score}}) after grading the hostile class."""
-    course = course_copy(tmp_path_factory.mktemp("hostile"))
-    assert nbgrader(course, "generate_assignment", ASSIGNMENT, "--force").returncode == 0
-    class_folder = course / "submitted"
+    course = shutil.copytree(released_course, tmp_path_factory.mktemp("hostile") / "course")
+    class_folder = course / SUBMITTED
     for case in CASES:
         content, filename, _ = case()
         folder = class_folder / case.__name__ / ASSIGNMENT
@@ -42,7 +37,7 @@ def graded(tmp_path_factory):
     for honest in ("aaa_honest_first", "zzz_honest_last"):
         (class_folder / honest / ASSIGNMENT).mkdir(parents=True)
         nbformat.write(submission(ASSIGNMENT), class_folder / honest / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    result = grade(course, "--assignment", ASSIGNMENT, "--jobs", "2", "--feedback")
+    result = grade_course(course, "--assignment", ASSIGNMENT, "--jobs", "2", "--timeout", "8", "--feedback")
     with open(course / "grades" / "grades.csv", newline="") as handle:
         scores = {}
         for row in csv.DictReader(handle):

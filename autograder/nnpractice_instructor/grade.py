@@ -1,0 +1,81 @@
+"""Grade a class: `nnpractice-grade [SOURCE] [options]` (or `python -m nnpractice_instructor`).
+
+SOURCE is nbgrader's submitted/ folder (the default), a folder of loose
+notebooks (with --assignment), or a .zip of either. Prints a summary, writes
+grades/ (CSV files, analytics) in the course root and, with --feedback,
+feedback/<student>/<assignment>/<assignment>.html without hidden tests.
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from nnpractice_instructor.collect import GRADED, collect
+from nnpractice_instructor.feedback import write_feedback
+from nnpractice_instructor.layout import (CELL_TIMEOUT, COURSE, JOBS, SUBMISSION_TIMEOUT, SUBMITTED, chapters,
+                                          gradebook_url)
+from nnpractice_instructor.report import write_reports
+from nnpractice_instructor.run import NbgraderFailed, grade_all, nbgrader_or_fail
+
+
+def ensure_in_gradebook(course, assignments):
+    """Record assignments in the gradebook (generate_assignment into a scratch release folder)."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(gradebook_url(course)) as gradebook:
+        missing = []
+        for assignment in assignments:
+            try:
+                if not gradebook.find_assignment(assignment).notebooks:
+                    missing.append(assignment)
+            except MissingEntry:
+                missing.append(assignment)
+    for assignment in missing:
+        with tempfile.TemporaryDirectory() as scratch:
+            nbgrader_or_fail(course, "generate_assignment", assignment, "--force",
+                             f"--CourseDirectory.release_directory={scratch}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="nnpractice-grade", description=__doc__.splitlines()[0])
+    parser.add_argument("source", nargs="?", help="submitted/ folder, folder of loose notebooks, or .zip "
+                                                  "(default: the course's submitted/)")
+    parser.add_argument("--course", default=str(COURSE), help="the course root (default: %(default)s)")
+    parser.add_argument("--assignment", action="append",
+                        help="grade only this assignment (repeatable); required for loose notebooks")
+    parser.add_argument("--jobs", type=int, default=JOBS, help="submissions graded at the same time")
+    parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds allowed to each cell")
+    parser.add_argument("--submission-timeout", type=int, default=SUBMISSION_TIMEOUT,
+                        help="seconds allowed to one notebook")
+    parser.add_argument("--out", help="folder for the CSV files and analytics (default: the course's grades/)")
+    parser.add_argument("--feedback", action="store_true", help="also write feedback HTML")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    course = Path(args.course).resolve()
+    out = Path(args.out or course / "grades")
+    assignments = args.assignment or chapters(course)
+    loose = args.assignment[0] if args.assignment and len(args.assignment) == 1 else None
+    submitted = course / SUBMITTED
+    try:
+        problems = collect(Path(args.source or submitted), submitted, assignments, loose)
+        ensure_in_gradebook(course, assignments)
+    except (ValueError, NbgraderFailed) as error:
+        print(f"nnpractice-grade: {error}", file=sys.stderr)
+        return 2
+    pairs = [(folder.parent.name, folder.name) for folder in sorted(submitted.glob("*/*"))
+             if folder.name in assignments and (folder / f"{folder.name}.ipynb").is_file()]
+    problems += grade_all(course, pairs, args.jobs, args.timeout, args.submission_timeout, not args.no_progress)
+    students = sorted({p.name for p in submitted.iterdir() if p.is_dir()})
+    if args.feedback:
+        problems += write_feedback(course, pairs)
+    write_reports(course, out, assignments, students, problems)
+
+    print(f"graded {len(pairs)} notebooks of {len(students)} students; reports in {out}")
+    for problem in problems:
+        print(f"  {problem.student} / {problem.assignment} ({problem.status}): {problem.reason}")
+    return 1 if any(p.status != GRADED for p in problems) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Does the grading command grade a whole class right, chapter by chapter, whatever some students hand in?
+
+`graded_class` (conftest.py) hands in, for every chapter, a correct notebook,
+the untouched release, one known wrong answer, a syntax error, every kept
+wrong answer at once (two students), a renamed notebook and a correct one
+graded last, and grades them all in one run of the grading command. Grades
+are read from nbgrader's SQLite gradebook and from grades.csv. Plain
+`nbgrader autograde` with the course's configuration is tested too.
+"""
+
+import csv
+
+import pytest
+from nbgrader.api import Gradebook, MissingEntry
+
+from nnpractice_instructor.course import points, read, submission
+from nnpractice_instructor.layout import chapters, exercise_of, gradebook_url
+from nnpractice_instructor.run import run_nbgrader
+from tests.helpers import hand_in, independent_exercise
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded_class")]
+
+
+def scores(course, student, chapter):
+    """{exercise: score} of one student's notebook, from the gradebook; None if not graded."""
+    with Gradebook(gradebook_url(course)) as gradebook:
+        try:
+            notebook = gradebook.find_submission_notebook(chapter, chapter, student)
+        except MissingEntry:
+            return None
+        return {exercise_of(grade.name): grade.score for grade in notebook.grades}
+
+
+def csv_rows(course, name):
+    with open(course / "grades" / name, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_class_is_graded_and_the_command_succeeds(graded_class):
+    """Does one run grade every notebook of every chapter, and exit 0 (every problem was graded)?"""
+    course, result = graded_class
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert f"graded {8 * len(chapters())} notebooks of 8 students" in result.stdout, result.stdout[-2000:]
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_correct_submission_gets_full_marks(graded_class, chapter):
+    """Does a student who wrote the reference solutions get every point, also when graded last?"""
+    course, _ = graded_class
+    assert scores(course, "alice_correct", chapter) == points(chapter)
+    assert scores(course, "zoe_correct_last", chapter) == points(chapter)
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_untouched_release_gets_zero_everywhere(graded_class, chapter):
+    """Does handing in the release unchanged earn 0 on every autograded cell, each said not implemented?"""
+    course, _ = graded_class
+    assert scores(course, "bob_untouched", chapter) == {exercise: 0 for exercise in points(chapter)}
+    rows = [r for r in csv_rows(course, "grades.csv") if r["student"] == "bob_untouched" and r["assignment"] == chapter]
+    assert {r["status"] for r in rows} == {"failed"}
+    assert {r["message"] for r in rows} == {"not implemented yet (NotImplementedError)"}
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_one_wrong_function_loses_exactly_its_points(graded_class, chapter):
+    """Does one known wrong answer cost that function's points and nothing else?"""
+    course, _ = graded_class
+    expected = {**points(chapter), independent_exercise(chapter): 0}
+    assert scores(course, "carol_one_wrong", chapter) == expected
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_syntax_error_costs_only_that_cell_and_is_named(graded_class, chapter):
+    """Is a syntax error in one answer cell graded as that function missing, and named in grades.csv?"""
+    course, _ = graded_class
+    wrong = independent_exercise(chapter)
+    assert scores(course, "erin_syntax_error", chapter) == {**points(chapter), wrong: 0}
+    row = next(r for r in csv_rows(course, "grades.csv")
+               if (r["student"], r["assignment"], r["exercise"]) == ("erin_syntax_error", chapter, wrong))
+    assert f"({wrong}): SyntaxError" in row["message"] and row["status"] == "failed", row
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_every_kept_wrong_answer_scores_zero_in_a_real_run(graded_class, chapter):
+    """Graded for real, does every exercise with kept wrong answers score 0 with each of the first two?"""
+    course, _ = graded_class
+    for student in ("mallory_first_mistakes", "nina_second_mistakes"):
+        got = scores(course, student, chapter)
+        assert got is not None and all(score == 0 for score in got.values()), (student, got)
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_renamed_notebook_is_graded_under_its_name(graded_class, chapter):
+    """Is a renamed notebook graded under its proper name, and reported as graded in problems.csv?"""
+    course, _ = graded_class
+    assert scores(course, "dave_renamed", chapter) == points(chapter)
+    problem = next(r for r in csv_rows(course, "problems.csv") if (r["student"], r["assignment"]) == ("dave_renamed", chapter))
+    assert problem["status"] == "graded" and "renamed" in problem["reason"]
+
+
+def test_grades_csv_has_a_status_for_every_row(graded_class):
+    """Does every grades.csv row carry passed/partial/failed, matching its score?"""
+    course, _ = graded_class
+    for row in csv_rows(course, "grades.csv"):
+        score, max_score = float(row["score"]), float(row["max_score"])
+        expected = "passed" if score == max_score else ("partial" if score else "failed")
+        assert row["status"] == expected, row
+        assert bool(row["message"]) == (row["status"] != "passed"), row
+
+
+def test_export_lists_every_graded_student(graded_class):
+    """Does nbgrader's own CSV export carry each student's total for each chapter?"""
+    course, _ = graded_class
+    result = run_nbgrader(course, "export", "--to", str(course / "export.csv"))
+    assert result.returncode == 0, result.stderr
+    with open(course / "export.csv", newline="") as handle:
+        rows = {(row["assignment"], row["student_id"]): float(row["score"]) for row in csv.DictReader(handle)}
+    for chapter in chapters():
+        total = sum(points(chapter).values())
+        assert rows[chapter, "alice_correct"] == total
+        assert rows[chapter, "bob_untouched"] == 0
+        assert rows[chapter, "carol_one_wrong"] == total - points(chapter)[independent_exercise(chapter)]
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_feedback_hides_hidden_tests(graded_class, chapter):
+    """Do feedback pages omit the hidden tests?"""
+    course, _ = graded_class
+    result = run_nbgrader(course, "generate_feedback", chapter, "--force", "--student", "carol_one_wrong")
+    assert result.returncode == 0, result.stderr
+    page = (course / "feedback" / "carol_one_wrong" / chapter / f"{chapter}.html").read_text()
+    assert "nnpractice:hidden-tests" not in page and "BEGIN HIDDEN TESTS" not in page
+    assert "load_reference" not in page, "hidden test code shown in feedback"
+
+
+def test_plain_nbgrader_autograde_with_the_course_configuration(course):
+    """Does plain `nbgrader autograde` grade with the course's configuration, skipping a renamed notebook
+    (nbgrader's own behaviour) while everyone after it is graded?"""
+    chapter = chapters()[0]
+    hand_in(course, "alice_correct", chapter, submission(chapter))
+    hand_in(course, "bob_untouched", chapter, read("notebooks", chapter))
+    hand_in(course, "dave_renamed", chapter, submission(chapter), f"{chapter} (1).ipynb")
+    hand_in(course, "zoe_correct_last", chapter, submission(chapter))
+    result = run_nbgrader(course, "autograde", chapter)
+    log = result.stdout + result.stderr
+    assert f"Skipping unknown notebook: {course}/submitted/dave_renamed/{chapter}/{chapter} (1).ipynb" in log
+    assert scores(course, "alice_correct", chapter) == points(chapter)
+    assert scores(course, "zoe_correct_last", chapter) == points(chapter)
+    assert scores(course, "bob_untouched", chapter) == {exercise: 0 for exercise in points(chapter)}

@@ -1,0 +1,91 @@
+"""Does the grading command grade the same way every time, keep late penalties, and retry what is not
+the student's fault? Kernels started together each get sockets of their own."""
+
+import csv
+import logging
+import sqlite3
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from nbgrader.api import Gradebook
+
+from nnpractice_instructor.course import points, submission
+from nnpractice_instructor.kernels import execute
+from nnpractice_instructor.layout import gradebook_url
+from nnpractice_instructor.run import grade_all, run_nbgrader
+from tests.helpers import grade, hand_in
+from tests.hostile import ASSIGNMENT, WRONG_KINKS
+
+
+@pytest.mark.slow
+def test_same_submission_graded_three_times_gets_the_same_score(course, tmp_path):
+    """Is grading deterministic: the same LMS zip, graded three times, gives the same grades?"""
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("ada_hw.ipynb", nbformat.writes(submission(ASSIGNMENT)))
+        handle.writestr("bob_hw.ipynb", nbformat.writes(submission(ASSIGNMENT, {"kinks_crossed": WRONG_KINKS})))
+    runs = []
+    for _ in range(3):
+        result = grade(course, str(archive), "--assignment", ASSIGNMENT)
+        assert result.returncode == 0, result.stdout + result.stderr
+        with open(course / "grades" / "grades.csv", newline="") as handle:
+            runs.append([(r["student"], r["exercise"], r["score"]) for r in csv.DictReader(handle)])
+    assert runs[0] == runs[1] == runs[2]
+    total = {(s, e): float(v) for s, e, v in runs[0]}
+    assert sum(v for (s, _), v in total.items() if s == "ada") == sum(points(ASSIGNMENT).values())
+    assert total["bob", "kinks_crossed"] == 0
+
+
+@pytest.mark.slow
+def test_submission_time_reaches_the_gradebook(course):
+    """Does nbgrader's timestamp.txt reach the gradebook, so that a late submission is recorded late?"""
+    assert run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT,
+                    "--duedate=2026-03-01 17:00:00 UTC").returncode == 0
+    for student, stamp in (("on_time", "2026-03-01 16:59:00 UTC"), ("late", "2026-03-02 17:00:00 UTC")):
+        hand_in(course, student, ASSIGNMENT, submission(ASSIGNMENT))
+        (course / "submitted" / student / ASSIGNMENT / "timestamp.txt").write_text(stamp)
+    result = grade(course, "--assignment", ASSIGNMENT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with Gradebook(gradebook_url(course)) as gradebook:
+        late = {s: gradebook.find_submission(ASSIGNMENT, s).total_seconds_late for s in ("on_time", "late")}
+    assert late == {"on_time": 0, "late": 24 * 3600}
+
+
+@pytest.mark.slow
+def test_a_failure_outside_the_submission_is_graded_at_the_next_attempt(course):
+    """With the gradebook locked during the first attempt, is the submission graded at the second?"""
+    hand_in(course, "ada", ASSIGNMENT, submission(ASSIGNMENT))
+    lock = sqlite3.connect(course / "gradebook.db", isolation_level=None, check_same_thread=False)
+    lock.execute("BEGIN EXCLUSIVE")  # every other connection waits, then gives up: 'database is locked'
+
+    class ReleaseAfterFirstFailure(logging.Handler):
+        def emit(self, record):
+            if lock.in_transaction:
+                lock.execute("ROLLBACK")
+
+    handler = ReleaseAfterFirstFailure()
+    logging.getLogger("nnpractice_instructor.run").addHandler(handler)
+    try:
+        problems = grade_all(course, [("ada", ASSIGNMENT)], jobs=1, timeout=60, progress=False)
+    finally:
+        logging.getLogger("nnpractice_instructor.run").removeHandler(handler)
+        lock.close()
+    assert len(problems) == 1 and problems[0].reason.startswith("graded at attempt 2 after attempt 1:")
+    assert "database is locked" in problems[0].reason, problems[0].reason
+    with Gradebook(gradebook_url(course)) as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "ada").score == sum(points(ASSIGNMENT).values())
+
+
+@pytest.mark.slow
+def test_kernels_started_together_each_use_sockets_of_their_own(tmp_path):
+    """Do six notebooks started at the same moment all run, each kernel on IPC sockets of its own?"""
+    source = "from ipykernel.kernelapp import IPKernelApp\napp = IPKernelApp.instance()\nprint(app.transport, app.ip)"
+    notebooks = [new_notebook(cells=[new_code_cell(source)]) for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda nb: execute(nb, tmp_path, timeout=120), notebooks))
+    transports = [nb.cells[0].outputs[0].text.split() for nb in notebooks]
+    assert {transport for transport, _ in transports} == {"ipc"}
+    assert len({address for _, address in transports}) == 6
