@@ -32,8 +32,13 @@ def batchnorm_forward(x, gamma, beta, bn_param):
     D = x.shape[1]
     running_mean = bn_param.get("running_mean", np.zeros(D, dtype=x.dtype))
     running_var = bn_param.get("running_var", np.zeros(D, dtype=x.dtype))
+    if mode not in ("train", "test"):
+        raise ValueError(f"invalid batchnorm mode {mode!r}")
     out, cache = None, None
-    if mode == "train":
+    if mode == "test":
+        # nnpractice:reference
+        out = gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta
+    else:   # train
         # nnpractice:reference
         mu = x.mean(axis=0)
         var = x.var(axis=0)                      # biased: divides by N
@@ -42,11 +47,6 @@ def batchnorm_forward(x, gamma, beta, bn_param):
         bn_param["running_mean"] = momentum * running_mean + (1 - momentum) * mu
         bn_param["running_var"] = momentum * running_var + (1 - momentum) * var
         cache = (x, x_hat, mu, var, gamma, eps)
-    elif mode == "test":
-        # nnpractice:reference
-        out = gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta
-    else:
-        raise ValueError(f"invalid batchnorm mode {mode!r}")
     return out, cache
 
 
