@@ -100,10 +100,17 @@ def init_scale(fan_in, weight_scale):
 
 
 class FullyConnectedNet:
-    """affine - activation - ... - affine - softmax, with L2 regularization.
+    """{affine - [normalization] - activation - [dropout]} x (L - 1) - affine - softmax.
 
     The loss is the mean softmax cross-entropy plus reg * sum(W**2) over every
-    weight matrix W1, W2, ...; biases b1, b2, ... are not regularized.
+    weight matrix W1, W2, ...; biases b1, b2, ... and the normalization's
+    gamma1, beta1, ... are not regularized.
+
+    Normalization and dropout are optional and are not part of this package:
+    pass your own layer functions, with CS231n's signatures. The network calls
+    them after every hidden affine layer (normalization, before the
+    activation) and after every hidden activation (dropout). Without labels,
+    loss(X) runs them in "test" mode; loss(X, y) runs them in "train" mode.
 
     Inputs:
     - hidden_dims: list of hidden layer sizes; [] gives a softmax classifier.
@@ -114,17 +121,39 @@ class FullyConnectedNet:
       "xavier" / "he" (see init_scale).
     - reg: L2 strength lambda.
     - dtype: np.float64 for gradient checks; np.float32 is faster.
-    - seed: seed of the initial weights.
+    - seed: seed of the initial weights and of the dropout masks.
+    - normalization: None, or a pair (forward, backward) of functions
+      forward(x, gamma, beta, param) -> (out, cache) and
+      backward(dout, cache) -> (dx, dgamma, dbeta), e.g. your batchnorm or
+      layernorm. Hidden layer i then has parameters gamma{i} (ones) and
+      beta{i} (zeros), and a state dict self.norm_params[i - 1] that is passed
+      as `param` at every call: it holds "mode" (set by the network) and
+      whatever forward keeps there between calls (running statistics).
+    - norm_options: dict copied into every self.norm_params[i] at creation,
+      e.g. {"momentum": 0.9, "eps": 1e-5}; None: nothing (the layer's defaults).
+    - dropout: None, or a pair (forward, backward) of functions
+      forward(x, dropout_param) -> (out, cache) and backward(dout, cache) -> dx,
+      e.g. your inverted dropout. dropout_param is {"p": keep_prob, "mode": ...,
+      "seed": s} with a new s at every call, drawn from the network's seed.
+    - keep_prob: dropout's p, the probability of KEEPING a unit (used only
+      with dropout).
     """
 
     def __init__(self, hidden_dims, input_dim, num_classes=10, activation="relu",
-                 weight_scale=1e-2, reg=0.0, dtype=np.float64, seed=0):
+                 weight_scale=1e-2, reg=0.0, dtype=np.float64, seed=0,
+                 normalization=None, norm_options=None, dropout=None, keep_prob=0.5):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}: use one of {sorted(ACTIVATIONS)}")
+        for name, layer in (("normalization", normalization), ("dropout", dropout)):
+            if layer is not None and not (len(layer) == 2 and all(callable(f) for f in layer)):
+                raise ValueError(f"{name} must be None or a pair (forward, backward) of functions")
         self.activation = activation
         self.reg = reg
         self.dtype = dtype
         self.num_layers = len(hidden_dims) + 1
+        self.normalization = normalization
+        self.dropout = dropout
+        self.keep_prob = keep_prob
         rng = np.random.default_rng(seed)
         dims = [input_dim, *hidden_dims, num_classes]
         self.params = {}
@@ -132,6 +161,12 @@ class FullyConnectedNet:
             std = init_scale(fan_in, weight_scale)
             self.params[f"W{i}"] = (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
             self.params[f"b{i}"] = np.zeros(fan_out, dtype=dtype)
+            if normalization is not None and i < self.num_layers:
+                self.params[f"gamma{i}"] = np.ones(fan_out, dtype=dtype)
+                self.params[f"beta{i}"] = np.zeros(fan_out, dtype=dtype)
+        self.norm_params = ([dict(norm_options or {}) for _ in hidden_dims]
+                            if normalization is not None else [])
+        self.dropout_rng = np.random.default_rng([seed, 1])  # masks: independent of the weights' stream
         self.activations = {}  # layer index -> hidden activations of the last forward pass
 
     def loss(self, X, y=None):
@@ -143,17 +178,29 @@ class FullyConnectedNet:
 
         Returns scores of shape (N, C) if y is None, else (loss, grads) where
         grads maps every name in self.params to an array of its shape.
+        Normalization and dropout, if any, run in "test" mode when y is None
+        and in "train" mode otherwise.
         """
         forward, backward = ACTIVATIONS[self.activation]
+        mode = "test" if y is None else "train"
         h = X.astype(self.dtype, copy=False)
         caches = []
         for i in range(1, self.num_layers + 1):
             h, affine_cache = affine_forward(h, self.params[f"W{i}"], self.params[f"b{i}"])
-            activation_cache = None
+            norm_cache = activation_cache = dropout_cache = None
             if i < self.num_layers:
+                if self.normalization is not None:
+                    norm_param = self.norm_params[i - 1]
+                    norm_param["mode"] = mode
+                    h, norm_cache = self.normalization[0](h, self.params[f"gamma{i}"],
+                                                          self.params[f"beta{i}"], norm_param)
                 h, activation_cache = forward(h)
                 self.activations[i] = h
-            caches.append((affine_cache, activation_cache))
+                if self.dropout is not None:
+                    dropout_param = {"p": self.keep_prob, "mode": mode,
+                                     "seed": int(self.dropout_rng.integers(2**31))}
+                    h, dropout_cache = self.dropout[0](h, dropout_param)
+            caches.append((affine_cache, norm_cache, activation_cache, dropout_cache))
         scores = h
         if y is None:
             return scores
@@ -161,9 +208,14 @@ class FullyConnectedNet:
         loss, dh = softmax_loss(scores, y)
         grads = {}
         for i in range(self.num_layers, 0, -1):
-            affine_cache, activation_cache = caches[i - 1]
-            if activation_cache is not None:
+            affine_cache, norm_cache, activation_cache, dropout_cache = caches[i - 1]
+            hidden = i < self.num_layers
+            if hidden and self.dropout is not None:
+                dh = self.dropout[1](dh, dropout_cache)
+            if hidden:
                 dh = backward(dh, activation_cache)
+            if hidden and self.normalization is not None:
+                dh, grads[f"gamma{i}"], grads[f"beta{i}"] = self.normalization[1](dh, norm_cache)
             dh, dw, db = affine_backward(dh, affine_cache)
             W = self.params[f"W{i}"]
             loss += self.reg * float(np.sum(W * W))

@@ -306,6 +306,241 @@ def test_two_layer_net_shapes():
 
 
 # ---------------------------------------------------------------------------
+# FullyConnectedNet with normalization and dropout layers passed in
+# ---------------------------------------------------------------------------
+# The package holds no normalization or dropout (they are exercises): these
+# test-local layers, written for this file only, play the student's part.
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch normalization over axis 0; running statistics kept in bn_param."""
+    eps, momentum = bn_param.get("eps", 1e-5), bn_param.get("momentum", 0.9)
+    running_mean = bn_param.get("running_mean", np.zeros(x.shape[1]))
+    running_var = bn_param.get("running_var", np.ones(x.shape[1]))
+    if bn_param["mode"] == "train":
+        mu, var = x.mean(axis=0), x.var(axis=0)
+        bn_param["running_mean"] = momentum * running_mean + (1 - momentum) * mu
+        bn_param["running_var"] = momentum * running_var + (1 - momentum) * var
+    else:
+        mu, var = running_mean, running_var
+    x_hat = (x - mu) / np.sqrt(var + eps)
+    return gamma * x_hat + beta, (x_hat, gamma, np.sqrt(var + eps))
+
+
+def batchnorm_backward(dout, cache):
+    """Backward pass of batchnorm_forward in train mode (the compact formula)."""
+    x_hat, gamma, std = cache
+    dx_hat = dout * gamma
+    dx = (dx_hat - dx_hat.mean(axis=0) - x_hat * (dx_hat * x_hat).mean(axis=0)) / std
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def layernorm_forward(x, gamma, beta, ln_param):
+    """Layer normalization: batchnorm's train mode applied to x.T, no running statistics."""
+    out, (x_hat, _, std) = batchnorm_forward(x.T, np.ones(x.shape[0]), np.zeros(x.shape[0]),
+                                             {"mode": "train", "eps": ln_param.get("eps", 1e-5)})
+    return gamma * out.T + beta, (x_hat.T, gamma, std)
+
+
+def layernorm_backward(dout, cache):
+    """Backward pass of layernorm_forward."""
+    x_hat, gamma, std = cache
+    dx, _, _ = batchnorm_backward((dout * gamma).T, (x_hat.T, np.ones(x_hat.shape[0]), std))
+    return dx.T, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def dropout_forward(x, dropout_param):
+    """Inverted dropout with p the probability of keeping a unit."""
+    if dropout_param["mode"] != "train":
+        return x, None
+    rng = np.random.default_rng(dropout_param.get("seed"))
+    mask = (rng.random(x.shape) < dropout_param["p"]) / dropout_param["p"]
+    return x * mask, mask
+
+
+def dropout_backward(dout, mask):
+    return dout * mask
+
+
+BATCHNORM = (batchnorm_forward, batchnorm_backward)
+LAYERNORM = (layernorm_forward, layernorm_backward)
+DROPOUT = (dropout_forward, dropout_backward)
+
+
+def test_test_local_normalizations_match_centered_differences(rng):
+    """Are the test-local batchnorm and layernorm (and their gradients) right, so they can judge the net?"""
+    for forward, backward in (BATCHNORM, LAYERNORM):
+        x = 3 * rng.standard_normal((5, 4)) + 1
+        gamma, beta = rng.standard_normal(4), rng.standard_normal(4)
+        analytic, numerical = layer_gradients(lambda x, g, b: forward(x, g, b, {"mode": "train"}),
+                                              backward, [x, gamma, beta], rng)
+        for a, n in zip(analytic, numerical):
+            assert rel_error(a, n) < TOLERANCE
+    out, _ = batchnorm_forward(x, np.ones(4), np.zeros(4), {"mode": "train"})
+    np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-12)
+    out, _ = layernorm_forward(x, np.ones(4), np.zeros(4), {})
+    np.testing.assert_allclose(out.mean(axis=1), 0, atol=1e-12)
+
+
+@pytest.mark.parametrize("normalization", [BATCHNORM, LAYERNORM], ids=["batchnorm", "layernorm"])
+def test_normalization_adds_gamma_and_beta_to_hidden_layers_only(normalization):
+    """Does every hidden layer i get gamma{i} = ones and beta{i} = zeros, and the output layer none?"""
+    model = FullyConnectedNet([6, 5], 4, 3, normalization=normalization)
+    shapes = {name: w.shape for name, w in model.params.items()}
+    assert shapes == {"W1": (4, 6), "b1": (6,), "gamma1": (6,), "beta1": (6,),
+                      "W2": (6, 5), "b2": (5,), "gamma2": (5,), "beta2": (5,), "W3": (5, 3), "b3": (3,)}
+    assert np.all(model.params["gamma1"] == 1) and not model.params["beta2"].any()
+    assert len(model.norm_params) == 2
+    plain = FullyConnectedNet([6, 5], 4, 3)
+    assert sorted(plain.params) == ["W1", "W2", "W3", "b1", "b2", "b3"] and plain.norm_params == []
+
+
+def test_normalization_keeps_the_weights_of_the_plain_network():
+    """With the same seed, are W and b identical with and without normalization (a fair comparison)?"""
+    plain = FullyConnectedNet([6, 5], 4, 3, weight_scale=0.3, seed=9)
+    normalized = FullyConnectedNet([6, 5], 4, 3, weight_scale=0.3, seed=9, normalization=BATCHNORM)
+    for name, w in plain.params.items():
+        np.testing.assert_array_equal(normalized.params[name], w)
+
+
+def scaled_error(a, b):
+    """max |a - b| relative to the largest gradient entry: for gradients with some entries near 0,
+    whose elementwise relative error is rounding noise over a tiny number."""
+    return float(np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a)), np.max(np.abs(b))))
+
+
+@pytest.mark.parametrize("normalization", [BATCHNORM, LAYERNORM], ids=["batchnorm", "layernorm"])
+@pytest.mark.parametrize("reg", [0.0, 0.7])
+def test_network_gradients_with_normalization(rng, normalization, reg):
+    """With normalization layers, does every gradient (gamma and beta too) match centered differences?
+
+    tanh, not ReLU: normalized pre-activations sit around 0, where a step h would cross ReLU's kink."""
+    N, D, C = 6, 5, 3
+    X = rng.standard_normal((N, D))
+    y = rng.integers(C, size=N)
+    model = FullyConnectedNet([7, 4], D, C, activation="tanh", weight_scale=0.5, reg=reg, seed=1,
+                              normalization=normalization)
+    fill_biases(model, rng)
+    for name in model.params:
+        if name.startswith(("gamma", "beta")):
+            model.params[name] = model.params[name] + 0.5 * rng.standard_normal(model.params[name].shape)
+    loss, grads = model.loss(X, y)
+    assert sorted(grads) == sorted(model.params)
+    for name, w in model.params.items():
+        numerical = numerical_gradient(lambda: model.loss(X, y)[0], w)
+        if normalization is BATCHNORM and name in ("b1", "b2"):
+            # batchnorm subtracts the batch mean: a bias before it cannot change the loss
+            assert np.max(np.abs(grads[name])) < 1e-12 and np.max(np.abs(numerical)) < 1e-8
+            continue
+        err = scaled_error(grads[name], numerical)
+        assert err < TOLERANCE, f"{name} (reg {reg}) off by {err:.1e}"
+
+
+def test_gamma_and_beta_are_not_regularized(rng):
+    """Does changing gamma or beta leave the reg term unchanged?"""
+    X, y = rng.standard_normal((4, 3)), np.array([0, 1, 2, 0])
+    with_reg = FullyConnectedNet([5], 3, 3, weight_scale=0.5, reg=0.4, normalization=BATCHNORM)
+    without = FullyConnectedNet([5], 3, 3, weight_scale=0.5, reg=0.0, normalization=BATCHNORM)
+    for model in (with_reg, without):
+        model.params["gamma1"] = np.full(5, 3.0)
+        model.params["beta1"] = np.full(5, -2.0)
+    expected = 0.4 * sum(np.sum(w**2) for n, w in with_reg.params.items() if n.startswith("W"))
+    assert abs(with_reg.loss(X, y)[0] - without.loss(X, y)[0] - expected) < 1e-12
+    _, grads = with_reg.loss(X, y)
+    _, plain_grads = without.loss(X, y)
+    np.testing.assert_allclose(grads["gamma1"], plain_grads["gamma1"], rtol=1e-12)
+
+
+def test_normalization_runs_in_train_mode_with_labels_and_test_mode_without(rng):
+    """Does loss(X, y) update the running statistics kept in norm_params, and loss(X) use them unchanged?"""
+    model = FullyConnectedNet([6], 4, 3, weight_scale=0.5, seed=2, normalization=BATCHNORM,
+                              norm_options={"momentum": 0.5})
+    X, y = rng.standard_normal((8, 4)) + 2, rng.integers(3, size=8)
+    model.loss(X, y)
+    state = model.norm_params[0]
+    assert state["mode"] == "train" and state["momentum"] == 0.5
+    pre = X @ model.params["W1"] + model.params["b1"]
+    np.testing.assert_allclose(state["running_mean"], 0.5 * pre.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(state["running_var"], 0.5 + 0.5 * pre.var(axis=0), rtol=1e-12)
+    model.loss(X, y)
+    np.testing.assert_allclose(state["running_mean"], 0.75 * pre.mean(axis=0), rtol=1e-12)
+    running_mean, running_var = state["running_mean"].copy(), state["running_var"].copy()
+
+    scores = model.loss(X[:3])
+    assert state["mode"] == "test"
+    np.testing.assert_array_equal(state["running_mean"], running_mean)
+    hidden = np.maximum(0, (X[:3] @ model.params["W1"] + model.params["b1"] - running_mean)
+                        / np.sqrt(running_var + 1e-5))
+    np.testing.assert_allclose(scores, hidden @ model.params["W2"] + model.params["b2"], rtol=1e-10)
+
+
+def test_norm_options_give_every_layer_its_own_state():
+    """Is norm_options copied into each layer's dict, so layers never share running statistics?"""
+    options = {"momentum": 0.99, "eps": 1e-3}
+    model = FullyConnectedNet([4, 4], 3, 2, normalization=BATCHNORM, norm_options=options)
+    model.loss(np.arange(6.0).reshape(2, 3), np.array([0, 1]))
+    first, second = model.norm_params
+    assert first is not second and first is not options
+    assert first["eps"] == second["eps"] == 1e-3 and options == {"momentum": 0.99, "eps": 1e-3}
+    assert not np.shares_memory(first["running_mean"], second["running_mean"])
+
+
+def test_dropout_passed_in_runs_after_every_hidden_activation(rng):
+    """Is dropout applied after each hidden ReLU with p = keep_prob and a fresh seed per call, and off at test?"""
+    X, y = rng.standard_normal((40, 6)), rng.integers(3, size=40)
+    model = FullyConnectedNet([20, 10], 6, 3, weight_scale="he", seed=3, dropout=DROPOUT, keep_prob=0.7)
+    plain = FullyConnectedNet([20, 10], 6, 3, weight_scale="he", seed=3)
+    np.testing.assert_array_equal(model.loss(X), plain.loss(X))   # test mode: dropout is the identity
+
+    model.dropout_rng = np.random.default_rng(7)
+    loss, _ = model.loss(X, y)
+    seeds = np.random.default_rng(7)
+    p = model.params
+    h = X
+    for i in (1, 2):
+        h, _ = dropout_forward(np.maximum(0, h @ p[f"W{i}"] + p[f"b{i}"]),
+                               {"p": 0.7, "mode": "train", "seed": int(seeds.integers(2**31))})
+    expected, _ = softmax_loss(h @ p["W3"] + p["b3"], y)
+    assert abs(loss - expected) < 1e-12
+    assert model.loss(X, y)[0] != model.loss(X, y)[0], "every training call draws new masks"
+
+
+def test_network_gradients_with_dropout_and_batchnorm(rng):
+    """With fixed dropout seeds, do the gradients of a net with batchnorm and dropout match centered differences?"""
+    X, y = rng.standard_normal((6, 4)), rng.integers(3, size=6)
+    model = FullyConnectedNet([7, 5], 4, 3, activation="tanh", weight_scale=0.5, seed=4,
+                              normalization=BATCHNORM, dropout=DROPOUT, keep_prob=0.6)
+
+    def loss():
+        model.dropout_rng = np.random.default_rng(11)   # the same masks at every call
+        return model.loss(X, y)
+
+    _, grads = loss()
+    for name, w in model.params.items():
+        if name in ("b1", "b2"):
+            continue   # before batchnorm: zero gradient (see test_network_gradients_with_normalization)
+        err = scaled_error(grads[name], numerical_gradient(lambda: loss()[0], w))
+        assert err < TOLERANCE, f"{name} off by {err:.1e}"
+
+
+def test_same_seed_gives_same_dropout_run(rng):
+    """Do two nets with the same seed draw the same dropout masks, and another seed other masks?"""
+    X, y = rng.standard_normal((10, 4)), rng.integers(3, size=10)
+    first, again, other = (FullyConnectedNet([8], 4, 3, weight_scale=0.5, seed=seed, dropout=DROPOUT)
+                           for seed in (5, 5, 6))
+    other.params = {name: w.copy() for name, w in first.params.items()}
+    assert first.loss(X, y)[0] == again.loss(X, y)[0]
+    assert first.loss(X, y)[0] != other.loss(X, y)[0]
+
+
+@pytest.mark.parametrize("option", ["normalization", "dropout"])
+@pytest.mark.parametrize("value", ["batchnorm", (batchnorm_forward,), (1, 2)])
+def test_layers_must_be_pairs_of_functions(option, value):
+    """Does a string or a malformed pair raise ValueError, instead of failing later inside loss()?"""
+    with pytest.raises(ValueError, match=option):
+        FullyConnectedNet([5], 4, 3, **{option: value})
+
+
+# ---------------------------------------------------------------------------
 # optim.sgd
 # ---------------------------------------------------------------------------
 
