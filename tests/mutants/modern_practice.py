@@ -3,7 +3,8 @@
 import numpy as np
 
 
-def _adam_state(config, w):
+def _defaults(config, w):
+    """Chapter 2's Adam keys plus weight_decay, with their defaults."""
     config = {} if config is None else config
     for key, value in (("learning_rate", 1e-3), ("beta1", 0.9), ("beta2", 0.999), ("epsilon", 1e-8),
                        ("weight_decay", 1e-2)):
@@ -11,44 +12,62 @@ def _adam_state(config, w):
     if "m" not in config:
         config["m"], config["v"] = np.zeros_like(w), np.zeros_like(w)
     config.setdefault("t", 0)
-    config["t"] += 1
     return config
-
-
-def _moments(config, g):
-    beta1, beta2 = config["beta1"], config["beta2"]
-    config["m"] = beta1 * config["m"] + (1 - beta1) * g
-    config["v"] = beta2 * config["v"] + (1 - beta2) * g**2
-    return config["m"] / (1 - beta1 ** config["t"]), config["v"] / (1 - beta2 ** config["t"])
 
 
 def adamw__decay_added_to_gradient(w, dw, config=None):
     """Adds weight_decay * w to the gradient: Adam with L2, not AdamW."""
-    config = _adam_state(config, w)
-    m_hat, v_hat = _moments(config, dw + config["weight_decay"] * w)
+    if config is None:
+        config = {}
+    config.setdefault("learning_rate", 1e-3)
+    config.setdefault("beta1", 0.9)
+    config.setdefault("beta2", 0.999)
+    config.setdefault("epsilon", 1e-8)
+    config.setdefault("weight_decay", 1e-2)
+    if "m" not in config:
+        config["m"], config["v"] = np.zeros_like(w), np.zeros_like(w)
+    config.setdefault("t", 0)
+    config["t"] += 1
+    g = dw + config["weight_decay"] * w
+    config["m"] = config["beta1"] * config["m"] + (1 - config["beta1"]) * g
+    config["v"] = config["beta2"] * config["v"] + (1 - config["beta2"]) * g**2
+    m_hat = config["m"] / (1 - config["beta1"] ** config["t"])
+    v_hat = config["v"] / (1 - config["beta2"] ** config["t"])
     return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
 
 
 def adamw__decay_divided_by_denominator(w, dw, config=None):
     """Puts the decay inside Adam's step, so it is divided by sqrt(v_hat) + epsilon."""
-    config = _adam_state(config, w)
-    m_hat, v_hat = _moments(config, dw)
+    config = _defaults(config, w)
+    config["t"] += 1
+    config["m"] = config["beta1"] * config["m"] + (1 - config["beta1"]) * dw
+    config["v"] = config["beta2"] * config["v"] + (1 - config["beta2"]) * dw**2
+    m_hat = config["m"] / (1 - config["beta1"] ** config["t"])
+    v_hat = config["v"] / (1 - config["beta2"] ** config["t"])
     step = (m_hat + config["weight_decay"] * w) / (np.sqrt(v_hat) + config["epsilon"])
     return w - config["learning_rate"] * step, config
 
 
 def adamw__decay_not_scaled_by_learning_rate(w, dw, config=None):
     """Decays by weight_decay * w, forgetting torch's factor learning_rate."""
-    config = _adam_state(config, w)
-    m_hat, v_hat = _moments(config, dw)
+    config = _defaults(config, w)
+    config["t"] += 1
+    config["m"] = config["beta1"] * config["m"] + (1 - config["beta1"]) * dw
+    config["v"] = config["beta2"] * config["v"] + (1 - config["beta2"]) * dw**2
+    m_hat = config["m"] / (1 - config["beta1"] ** config["t"])
+    v_hat = config["v"] / (1 - config["beta2"] ** config["t"])
     decayed = w - config["weight_decay"] * w
     return decayed - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
 
 
 def adamw__decays_the_updated_weights(w, dw, config=None):
     """Takes Adam's step first, then decays the new weights instead of the old ones."""
-    config = _adam_state(config, w)
-    m_hat, v_hat = _moments(config, dw)
+    config = _defaults(config, w)
+    config["t"] += 1
+    config["m"] = config["beta1"] * config["m"] + (1 - config["beta1"]) * dw
+    config["v"] = config["beta2"] * config["v"] + (1 - config["beta2"]) * dw**2
+    m_hat = config["m"] / (1 - config["beta1"] ** config["t"])
+    v_hat = config["v"] / (1 - config["beta2"] ** config["t"])
     stepped = w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"])
     return stepped - config["learning_rate"] * config["weight_decay"] * stepped, config
 
