@@ -132,7 +132,7 @@ def test_clip_grad_norm_at_the_threshold(reference):
 
 
 def cosine_oracle(step, total_steps, lr_max, warmup_steps, lr_min):
-    """The chapter's contract, written as Hugging Face's get_cosine_schedule_with_warmup multiplier plus a floor."""
+    """The chapter's contract: Hugging Face's get_cosine_schedule_with_warmup multiplier, a floor, held after total."""
     if step < warmup_steps:
         return lr_max * float(step) / float(max(1, warmup_steps))
     progress = min(float(step - warmup_steps) / float(max(1, total_steps - warmup_steps)), 1.0)
