@@ -47,19 +47,27 @@ class Trainer:
     - callbacks: functions called as callback(trainer) after every update.
     - epoch_callbacks: functions called as callback(trainer) after every
       epoch, once the accuracies are recorded (e.g. a learning-rate schedule
-      that sets config["learning_rate"] in trainer.optim_configs).
+      that sets config["learning_rate"] in trainer.optim_configs). A callback
+      may set trainer.stop_training = True to end training after this epoch
+      (e.g. early stopping).
+    - grad_transform: None, or a function grads -> grads applied at every
+      step to the model's gradients (a dict name -> array) before the update
+      rule sees them, e.g. clipping them to a global norm. It must return a
+      dict with the same names and shapes. last_grads keeps the gradients as
+      the model computed them.
     - seed: seed of the minibatch order; the same seed gives the same run.
     - progress: show a tqdm progress bar.
 
     After train(): loss_history (one loss per iteration), train_acc_history
     and val_acc_history (one entry before training, then one per epoch),
     best_val_acc and best_params (the parameters at that epoch), diverged
-    (True if the loss became NaN or infinite; training stops there).
+    (True if the loss became NaN or infinite; training stops there),
+    stop_training (True if a callback ended training early).
     """
 
     def __init__(self, model, data, update_rule=sgd, optim_config=None, lr_decay=1.0,
                  batch_size=100, num_epochs=10, num_train_samples=1000, num_val_samples=None,
-                 callbacks=(), epoch_callbacks=(), seed=0, progress=False):
+                 callbacks=(), epoch_callbacks=(), grad_transform=None, seed=0, progress=False):
         self.model = model
         self.X_train, self.y_train, self.X_val, self.y_val = data
         self.update_rule = update_rule
@@ -70,6 +78,7 @@ class Trainer:
         self.num_val_samples = num_val_samples
         self.callbacks = list(callbacks)
         self.epoch_callbacks = list(epoch_callbacks)
+        self.grad_transform = grad_transform
         self.progress = progress
         self.rng = np.random.default_rng(seed)
         self.optim_configs = {name: copy.deepcopy(optim_config or {}) for name in model.params}
@@ -79,6 +88,7 @@ class Trainer:
         self.best_val_acc = -1.0
         self.best_params = {}
         self.diverged = False
+        self.stop_training = False
         self.epoch = 0
         self.iteration = 0
         self.last_grads = {}
@@ -98,6 +108,8 @@ class Trainer:
         if not np.isfinite(loss):
             self.diverged = True
             return loss
+        if self.grad_transform is not None:
+            grads = self.grad_transform(grads)
         for name, w in self.model.params.items():
             before = w.copy()
             next_w, self.optim_configs[name] = self.update_rule(w, grads[name], self.optim_configs[name])
@@ -120,7 +132,7 @@ class Trainer:
         return train_acc, val_acc
 
     def train(self):
-        """Run num_epochs epochs (or until the loss diverges); returns self."""
+        """Run num_epochs epochs (or until the loss diverges or a callback stops it); returns self."""
         num_train = self.X_train.shape[0]
         batches_per_epoch = max(num_train // self.batch_size, 1)
         self.check_accuracy()
@@ -140,4 +152,6 @@ class Trainer:
             for callback in self.epoch_callbacks:
                 callback(self)
             epochs.set_postfix(loss=f"{self.loss_history[-1]:.3f}", train=f"{train_acc:.2f}", val=f"{val_acc:.2f}")
+            if self.stop_training:
+                break
         return self

@@ -162,7 +162,8 @@ def test_dask_executor_gives_the_same_results(tmp_path, spirals):
         sorted(p.name for p in (tmp_path / "dask").iterdir())
 
 
-@pytest.mark.parametrize("assignment", ["05_lr_schedules", "06_hyperparameter_search", "07_ensembles"])
+@pytest.mark.parametrize("assignment", ["05_lr_schedules", "06_hyperparameter_search", "07_ensembles",
+                                        "09_modern_practice"])
 def test_support_package_holds_no_answer(assignment):
     """Does any module of nnpractice contain a line of these chapters' reference solutions?"""
     if not (ROOT / "solutions" / assignment).is_dir():

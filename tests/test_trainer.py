@@ -243,3 +243,50 @@ def test_epoch_callbacks_run_once_per_epoch_after_accuracy():
                       num_epochs=3, epoch_callbacks=[halve]).train()
     assert seen == [(1, 2), (2, 3), (3, 4)]
     assert all(c["learning_rate"] == 0.1 for c in trainer.optim_configs.values())
+
+
+def test_epoch_callback_can_stop_training():
+    """Does setting stop_training in an epoch callback end training after that epoch, records intact?"""
+    from nnpractice.data import make_spirals, train_val_split
+
+    X, y = make_spirals(num_per_class=30, seed=2)
+    data = train_val_split(X, y, num_val=20, seed=2)
+
+    def stop_after_two(trainer):
+        trainer.stop_training = trainer.epoch >= 2
+
+    trainer = Trainer(TwoLayerNet(2, 10, 3), data, optim_config={"learning_rate": 0.5}, batch_size=10,
+                      num_epochs=6, epoch_callbacks=[stop_after_two]).train()
+    assert trainer.epoch == 2 and trainer.stop_training
+    assert len(trainer.val_acc_history) == 3
+    assert len(trainer.loss_history) == 2 * (70 // 10)
+    assert not Trainer(TwoLayerNet(2, 10, 3), data, num_epochs=1).stop_training
+
+
+def test_grad_transform_changes_what_the_rule_sees_only(digits):
+    """Does the rule receive grad_transform(grads), while last_grads keeps the model's gradients?"""
+    seen = []
+
+    def halve_and_record(grads):
+        seen.append({name: g.copy() for name, g in grads.items()})
+        return {name: g / 2 for name, g in grads.items()}
+
+    model = small_net()
+    trainer = Trainer(model, digits, optim_config={"learning_rate": 0.1}, grad_transform=halve_and_record)
+    before = {name: w.copy() for name, w in model.params.items()}
+    trainer.step(digits[0][:50], digits[1][:50])
+    assert len(seen) == 1
+    for name, w in model.params.items():
+        np.testing.assert_array_equal(trainer.last_grads[name], seen[0][name])
+        np.testing.assert_allclose(w - before[name], -0.05 * seen[0][name], atol=1e-15)
+
+
+def test_grad_transform_is_not_called_on_a_diverged_step(digits):
+    """Is a non-finite loss detected before the transform, so it never sees NaN gradients?"""
+    calls = []
+    trainer = Trainer(small_net(), digits, optim_config={"learning_rate": 1e50}, num_epochs=3,
+                      grad_transform=lambda grads: calls.append(1) or grads)
+    with np.errstate(over="ignore", invalid="ignore"):  # the overflow is what we test
+        trainer.train()
+    assert trainer.diverged
+    assert len(calls) == trainer.iteration == len(trainer.loss_history) - 1

@@ -28,9 +28,9 @@ def test_references_are_generated_from_solutions():
 
 @pytest.mark.parametrize("chapter", chapters())
 def test_reference_module_defines_every_exercise(chapter):
-    """Does the reference module hold exactly the functions students write, as in the notebook?"""
+    """Does the reference module hold exactly the functions (and classes) students write, as in the notebook?"""
     source = (references_dir() / f"{chapter}.py").read_text()
-    defined = {node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)}
+    defined = {node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     assert defined == set(answer_cells(read("solutions", chapter)))
 
 
