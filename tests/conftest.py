@@ -10,11 +10,13 @@ of the grading command and of the self-check read it (one xdist group).
 import shutil
 
 import matplotlib
+import nbformat
 import numpy as np
 import pytest
 
 from nnpractice_instructor.course import read, scratch_course, submission
-from nnpractice_instructor.layout import chapters
+from nnpractice_instructor.kernels import execute
+from nnpractice_instructor.layout import chapters, notebook_path
 from nnpractice_instructor.release import release
 from tests.helpers import grade, hand_in, independent_exercise, mutant_source, with_syntax_error
 from tests.mutants import mutants_of
@@ -25,6 +27,28 @@ matplotlib.use("Agg")  # in this process only: kernels started by tests keep the
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def executed_solution():
+    """executed_solution(chapter, grading=False): the solution notebook of `chapter` run headless once
+    per session and mode (NBGRADER_EXECUTION unset, or set as under autograding), figures inline.
+    Tests using it belong to xdist group "executed" so that each notebook runs once."""
+    cache = {}
+
+    def run(chapter, grading=False):
+        if (chapter, grading) not in cache:
+            path = notebook_path(chapter, "solutions")
+            with pytest.MonkeyPatch.context() as patch:
+                patch.delenv("MPLBACKEND", raising=False)  # figures render inline, as for a student
+                if grading:
+                    patch.setenv("NBGRADER_EXECUTION", "autograde")
+                else:
+                    patch.delenv("NBGRADER_EXECUTION", raising=False)
+                cache[chapter, grading] = execute(nbformat.read(path, as_version=4), path.parent)
+        return cache[chapter, grading]
+
+    return run
 
 
 @pytest.fixture(scope="session")

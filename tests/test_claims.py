@@ -11,14 +11,12 @@ When an experiment changes, run the chapter, then correct the prose and this tab
 """
 
 import math
-import os
 import re
 from dataclasses import dataclass
 
-import nbformat
 import pytest
 
-from tests.course import execute, notebook_path, read
+from nnpractice_instructor.course import read
 
 NUMBER = r"([-+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?)"
 POWER = r"10\^\{([-+]?\d+)\}"  # a LaTeX power of ten, $10^{-5}$
@@ -218,28 +216,12 @@ def output_of(nb):
     return "\n".join(parts)
 
 
-@pytest.fixture(scope="module")
-def executed():
-    """Each chapter's solution notebook executed once (normal run, NBGRADER_EXECUTION unset), on demand."""
-    cache = {}
-
-    def run(chapter):
-        if chapter not in cache:
-            path = notebook_path("solutions", chapter)
-            with pytest.MonkeyPatch.context() as patch:
-                patch.delenv("NBGRADER_EXECUTION", raising=False)
-                patch.delenv("MPLBACKEND", raising=False)
-                cache[chapter] = execute(nbformat.read(path, as_version=4), path.parent)
-        return cache[chapter]
-
-    return run
-
-
 @pytest.mark.slow
+@pytest.mark.xdist_group("executed")
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_stated_numbers_match_the_executed_notebook(chapter, executed):
+def test_stated_numbers_match_the_executed_notebook(chapter, executed_solution):
     """Does every number the chapter's prose states agree with what its experiments print?"""
-    nb = executed(chapter)
+    nb = executed_solution(chapter)
     markdown, output = markdown_of(nb), output_of(nb)
     problems = [p for claim in CLAIMS if claim.chapter == chapter for p in check_claim(claim, markdown, output)]
     assert not problems, "\n".join(problems)

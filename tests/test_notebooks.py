@@ -1,10 +1,8 @@
 """Does every solution notebook run headless from top to bottom, silently on stderr?"""
 
-import nbformat
 import pytest
 
-from nnpractice_instructor.kernels import execute
-from nnpractice_instructor.layout import chapters, notebook_path
+from nnpractice_instructor.layout import chapters
 
 
 def problems(nb):
@@ -20,17 +18,12 @@ def problems(nb):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("executed")
 @pytest.mark.parametrize("grading", [False, True], ids=["normal", "NBGRADER_EXECUTION"])
 @pytest.mark.parametrize("assignment", chapters())
-def test_solution_notebook_executes_cleanly(assignment, grading, monkeypatch):
+def test_solution_notebook_executes_cleanly(assignment, grading, executed_solution):
     """Does the instructor's notebook run with no error and nothing on stderr, also under autograding?"""
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # figures render inline, as for a student
-    if grading:
-        monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    else:
-        monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    path = notebook_path(assignment, "solutions")
-    nb = execute(nbformat.read(path, as_version=4), path.parent)
+    nb = executed_solution(assignment, grading)
     assert not problems(nb), "\n".join(problems(nb))
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert images >= 1, "the experiments drew no figure"
