@@ -8,6 +8,8 @@ eval_numerical_gradient 3, eval_numerical_gradient_array 3, kinks_crossed 2,
 grad_check_sparse 3 (13 in all).
 """
 
+import copy
+
 from nbformat.v4 import new_code_cell
 
 from nnpractice_instructor.course import answer_cells, points, read, submission
@@ -88,6 +90,27 @@ def edited_test_cells():
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_kinks_crossed":
             cell.source = "assert True"
     return nb, None, without("kinks_crossed")
+
+
+def duplicated_answer_cell():
+    """rel_error's answer cell copied and pasted (same grade_id twice): repaired, graded in full."""
+    nb = submission(ASSIGNMENT)
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "rel_error")
+    nb.cells.insert(index + 1, copy.deepcopy(nb.cells[index]))
+    nb.cells[index + 1].pop("id", None)
+    nb.cells[index + 1]["id"] = "copied-cell"
+    return nb, None, full()
+
+
+def edited_metadata():
+    """Metadata edited by accident or on purpose: a test cell made ungraded and worth 100, another
+    deleted, an answer cell stripped of its metadata. Repaired from the release: exactly full marks."""
+    nb = submission(ASSIGNMENT)
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    by_id["test_rel_error"].metadata["nbgrader"].update(grade=False, points=100)
+    by_id["kinks_crossed"].metadata.pop("nbgrader")
+    nb.cells.remove(by_id["test_grad_check_sparse"])
+    return nb, None, full()
 
 
 def renamed_notebook():
@@ -185,7 +208,8 @@ def input_transformer_blanks_tests():
 
 
 CASES = [infinite_loop_cell, infinite_loop_in_function, kernel_crash_cell, kernel_crash_in_function,
-         syntax_error, deleted_and_reordered_cells, edited_test_cells, renamed_notebook, invalid_json,
+         syntax_error, deleted_and_reordered_cells, edited_test_cells, duplicated_answer_cell, edited_metadata,
+         renamed_notebook, invalid_json,
          huge_output, writes_to_stderr, reads_solutions_and_gradebook, patches_numpy_at_top_level,
          patches_numpy_inside_function, patches_builtins, input_transformer_blanks_tests,
          shadows_numpy_with_a_file]

@@ -36,6 +36,15 @@ def ensure_in_gradebook(course, assignments):
                              f"--CourseDirectory.release_directory={scratch}")
 
 
+def record_names(course, names):
+    """Store each student's name as handed in (when it differs from the id) in the gradebook."""
+    from nbgrader.api import Gradebook
+    with Gradebook(gradebook_url(course)) as gradebook:
+        for student, name in names.items():
+            if name != student:
+                gradebook.update_or_create_student(student, last_name=name)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="nnpractice-grade", description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", help="submitted/ folder, folder of loose notebooks, or .zip "
@@ -57,9 +66,11 @@ def main(argv=None):
     assignments = args.assignment or chapters(course)
     loose = args.assignment[0] if args.assignment and len(args.assignment) == 1 else None
     submitted = course / SUBMITTED
+    names = {}
     try:
-        problems = collect(Path(args.source or submitted), submitted, assignments, loose)
+        problems = collect(Path(args.source or submitted), submitted, assignments, loose, names)
         ensure_in_gradebook(course, assignments)
+        record_names(course, names)
     except (ValueError, NbgraderFailed) as error:
         print(f"nnpractice-grade: {error}", file=sys.stderr)
         return 2

@@ -73,10 +73,23 @@ def status_of(score, max_score, graded):
     return "passed" if score == max_score else ("partial" if score > 0 else "failed")
 
 
+def student_names(gradebook, students):
+    """{student id: name}: the gradebook's first and last name, else the id itself."""
+    names = {}
+    for student in students:
+        try:
+            record = gradebook.find_student(student)
+            names[student] = " ".join(n for n in (record.first_name, record.last_name) if n) or student
+        except MissingEntry:
+            names[student] = student
+    return names
+
+
 def read_grades(course, assignments, students):
-    """[{student, assignment, exercise, status, score, max_score, message}] from the gradebook."""
+    """[{student, name, assignment, exercise, status, score, max_score, message}] from the gradebook."""
     rows = []
     with Gradebook(gradebook_url(course)) as gradebook:
+        names = student_names(gradebook, students)
         for assignment in assignments:
             cells = gradebook.find_assignment(assignment).notebooks[0].grade_cells
             for student in students:
@@ -89,7 +102,8 @@ def read_grades(course, assignments, students):
                 for cell in sorted(cells, key=lambda c: c.name):
                     exercise = exercise_of(cell.name)
                     score = float(scores.get(cell.name) or 0.0)
-                    rows.append({"student": student, "assignment": assignment, "exercise": exercise,
+                    rows.append({"student": student, "name": names[student], "assignment": assignment,
+                                 "exercise": exercise,
                                  "status": status_of(score, float(cell.max_score), graded),
                                  "score": score, "max_score": float(cell.max_score),
                                  "message": messages.get(exercise, "")})
@@ -108,15 +122,17 @@ def write_reports(course, out, assignments, students, problems):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     rows = read_grades(course, assignments, students)
-    write_csv(out / "grades.csv", rows, ["student", "assignment", "exercise", "status", "score", "max_score",
-                                        "message"])
+    write_csv(out / "grades.csv", rows, ["student", "name", "assignment", "exercise", "status", "score",
+                                        "max_score", "message"])
 
     totals = defaultdict(lambda: defaultdict(float))
+    names = {}
     for row in rows:
         totals[row["student"]][row["assignment"]] += row["score"]
-    total_rows = [{"student": s, **{a: totals[s][a] for a in assignments},
+        names[row["student"]] = row["name"]
+    total_rows = [{"student": s, "name": names.get(s, s), **{a: totals[s][a] for a in assignments},
                    "total": sum(totals[s].values())} for s in students]
-    write_csv(out / "totals.csv", total_rows, ["student", *assignments, "total"])
+    write_csv(out / "totals.csv", total_rows, ["student", "name", *assignments, "total"])
     write_csv(out / "problems.csv", [{"student": p.student, "assignment": p.assignment, "status": p.status,
                                       "reason": p.reason} for p in problems],
               ["student", "assignment", "status", "reason"])

@@ -23,12 +23,14 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+import nbformat
 from tqdm import tqdm
 
 from nnpractice_instructor.collect import GRADED, NOT_GRADED, Problem
 from nnpractice_instructor.kernels import command_line_options, socket_folder
 from nnpractice_instructor.layout import (ATTEMPTS, AUTOGRADED, CELL_TIMEOUT, JOBS, SUBMISSION_TIMEOUT, SUBMITTED,
-                                          autograder_dir, gradebook_url)
+                                          autograder_dir, gradebook_url, notebook_path)
+from nnpractice_instructor.repair import repair
 
 OVERTIME = "grading took over"
 log = logging.getLogger(__name__)
@@ -63,39 +65,53 @@ def nbgrader_or_fail(course, *args):
     return result
 
 
+def repaired_submission(course, student, assignment):
+    """The submitted notebook with its nbgrader metadata repaired from the release (repair.py),
+    and the list of repairs made."""
+    nb = nbformat.read(Path(course) / SUBMITTED / student / assignment / f"{assignment}.ipynb", as_version=4)
+    release = notebook_path(assignment, "notebooks", course)
+    if not release.is_file():
+        return nb, []
+    return repair(nb, nbformat.read(release, as_version=4))
+
+
 def grade_one(course, student, assignment, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT,
               attempts=ATTEMPTS):
     """Autograde one submission in a sandbox, up to `attempts` times; returns a Problem or None.
 
-    A submission graded after a failed attempt is still returned as a Problem
-    (graded, with the failure), so that the instructor hears of it.
+    A submission repaired before grading, or graded after a failed attempt, is
+    still returned as a Problem (graded, with what happened), so that the
+    instructor hears of it.
     """
+    nb, repairs = repaired_submission(course, student, assignment)
+    notes = ["repaired: " + "; ".join(repairs)] if repairs else []
     failures = []
     for attempt in range(1, attempts + 1):
         with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
-            failure = autograde_in_sandbox(course, student, assignment, Path(tmp), timeout, submission_timeout)
-        if failure is None and not failures:
-            return None
+            failure = autograde_in_sandbox(course, student, assignment, nb, Path(tmp), timeout, submission_timeout)
+        if failure is None and attempt > 1:
+            notes.append(f"graded at attempt {attempt} after " + "; ".join(failures))
         if failure is None:
-            return Problem(student, assignment, f"graded at attempt {attempt} after " + "; ".join(failures),
-                           status=GRADED)
+            return Problem(student, assignment, "; ".join(notes), status=GRADED) if notes else None
         failures.append(f"attempt {attempt}: {failure}")
         if failure.startswith(OVERTIME):
             break  # the notebook's own doing: another attempt would take as long
         log.warning("%s / %s: attempt %d failed (%s)", student, assignment, attempt, failure)
-    return Problem(student, assignment, "; ".join(failures), status=NOT_GRADED)
+    return Problem(student, assignment, "; ".join(notes + failures), status=NOT_GRADED)
 
 
-def autograde_in_sandbox(course, student, assignment, sandbox, timeout, submission_timeout):
-    """Run `nbgrader autograde` on one submission copied into `sandbox`; the reason it failed, or None."""
-    # Only the notebooks and nbgrader's timestamp.txt (for late penalties): any other file
+def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, submission_timeout):
+    """Run `nbgrader autograde` on the notebook node `nb` of one submission, written into `sandbox`;
+    the reason it failed, or None."""
+    # Only the notebook and nbgrader's timestamp.txt (for late penalties): any other file
     # handed in would sit in the kernel's working folder, where a numpy.py would be imported
     # in place of numpy.
     folder = sandbox / SUBMITTED / student / assignment
     folder.mkdir(parents=True)
-    for path in (course / SUBMITTED / student / assignment).iterdir():
-        if path.is_file() and (path.suffix == ".ipynb" or path.name == "timestamp.txt"):
-            shutil.copy2(path, folder / path.name)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    timestamp = course / SUBMITTED / student / assignment / "timestamp.txt"
+    if timestamp.is_file():
+        shutil.copy2(timestamp, folder / timestamp.name)
     with socket_folder() as sockets:
         try:
             result = run_nbgrader(course, "autograde", assignment, "--student", student, "--force",

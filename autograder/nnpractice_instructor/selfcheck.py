@@ -84,7 +84,7 @@ def check(path, timeout=CELL_TIMEOUT):
         result.problem = unreadable
         return result
     with tempfile.TemporaryDirectory(prefix=f"selfcheck-{assignment}-") as tmp:
-        course = scratch_course(Path(tmp) / "course", only=[assignment], release=False)
+        course = scratch_course(Path(tmp) / "course", only=[assignment])
         try:
             ensure_in_gradebook(course, [assignment])
         except NbgraderFailed as error:
