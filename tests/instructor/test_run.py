@@ -89,3 +89,21 @@ def test_kernels_started_together_each_use_sockets_of_their_own(tmp_path):
     transports = [nb.cells[0].outputs[0].text.split() for nb in notebooks]
     assert {transport for transport, _ in transports} == {"ipc"}
     assert len({address for _, address in transports}) == 6
+
+
+@pytest.mark.slow
+def test_students_named_in_any_script_are_each_graded_under_their_name(course, tmp_path):
+    """Does an LMS zip of students named in Chinese, Arabic, with spaces and accents (two of them
+    alike once accents are dropped) give every student their own grade, under their own name?"""
+    names = ["张伟", "王芳", "محمد علي", "José Núñez", "Jose Nunez"]
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for name in names:
+            nb = submission(ASSIGNMENT, {"kinks_crossed": WRONG_KINKS} if name == "王芳" else None)
+            handle.writestr(f"{name}_hw1.ipynb", nbformat.writes(nb))
+    result = grade(course, str(archive), "--assignment", ASSIGNMENT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with open(course / "grades" / "totals.csv", newline="", encoding="utf-8") as handle:
+        totals = {row["name"]: float(row[ASSIGNMENT]) for row in csv.DictReader(handle)}
+    full = sum(points(ASSIGNMENT).values())
+    assert totals == {name: full - (points(ASSIGNMENT)["kinks_crossed"] if name == "王芳" else 0) for name in names}
