@@ -5,8 +5,9 @@
 // the start point, one path per rule with its end, a legend. Right panel: loss against step.
 // The paths arrive as binary arrays in "frame" messages, only those that changed.
 // Requests: whenever a control changes, the view asks the kernel for a frame computed with the
-// settings it shows, with at most one request in flight; when the answer comes, it asks again only
-// if the settings changed meanwhile. So a drag never leaves a backlog: stale settings are dropped.
+// settings it shows, with at most two requests in flight (one computing, the next waiting); when an
+// answer comes, it asks again only if the settings changed meanwhile. So a drag never leaves a
+// backlog: the settings it passes through while both are in flight are never computed.
 
 const WIDTH = 820;
 const HEIGHT = 340;
@@ -15,6 +16,7 @@ const LOSS_PANEL = { left: 497, top: 24, right: 808, bottom: 298 };
 const FONT = "11px sans-serif";
 const TITLE_FONT = "12px sans-serif";
 const HYPERPARAMETERS = ["learning_rate", "momentum", "decay_rate", "beta1", "beta2"];
+const MAX_IN_FLIGHT = 2;
 const REQUEST_TIMEOUT_MS = 10000;
 
 // A copy of a received buffer: buffers are views at any offset, typed arrays need aligned ones.
@@ -371,27 +373,31 @@ async function render({ model, el }) {
     ctx.restore();
   }
 
-  // At most one request in flight; the next carries the settings shown when it leaves.
+  // Requests: at most MAX_IN_FLIGHT at a time (one being computed, one waiting with newer settings);
+  // a new one leaves only when the settings differ from the newest asked for or shown. Settings that
+  // were changed again before a request could leave are never asked for: no backlog.
   const viewId = Math.random().toString(36).slice(2);
   let requests = 0;
-  let inFlight = null;
+  let pending = []; // [{id, sent, settings}], oldest first
   let scheduled = false;
   function request() {
-    if (inFlight && performance.now() - inFlight.sent < REQUEST_TIMEOUT_MS) return;
+    const now = performance.now();
+    pending = pending.filter((p) => now - p.sent < REQUEST_TIMEOUT_MS); // a lost answer must not block
+    if (pending.length >= MAX_IN_FLIGHT) return;
     const wanted = settings();
-    if (frame && sameSettings(wanted, frame.settings)) {
-      inFlight = null;
-      return;
-    }
-    inFlight = { id: `${viewId}-${requests++}`, sent: performance.now() };
-    model.send({ type: "request", id: inFlight.id, settings: wanted });
+    const newest = pending.length ? pending[pending.length - 1].settings : frame && frame.settings;
+    if (sameSettings(wanted, newest)) return;
+    const id = `${viewId}-${requests++}`;
+    pending.push({ id, sent: now, settings: wanted });
+    model.send({ type: "request", id, settings: wanted });
   }
   function changed() {
     draw();
     if (scheduled) return;
-    // after the control has sent its own value to the kernel
+    // once the task that changed a control is over: after the control has sent its own value, and
+    // after the other controls changed with it (a click moves x and y)
     scheduled = true;
-    setTimeout(() => { scheduled = false; request(); }, 0);
+    queueMicrotask(() => { scheduled = false; request(); });
   }
 
   function onMessage(message, buffers) {
@@ -401,7 +407,8 @@ async function render({ model, el }) {
         points: new Float64Array(bytes(buffers[run.points])), losses: new Float64Array(bytes(buffers[run.losses])) };
     }
     frame = message;
-    if (inFlight && message.answers === inFlight.id) inFlight = null;
+    const answered = pending.findIndex((p) => p.id === message.answers);
+    if (answered >= 0) pending = pending.slice(answered + 1); // answers come in order
     draw();
     request();
   }
