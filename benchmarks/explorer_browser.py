@@ -19,6 +19,10 @@ animation frame (requestAnimationFrame, the display rate: what the eye can
 see) and records the time of each change, with performance.now(), the clock
 of the keydown events. Times are therefore quantized to frames (about 17 ms).
 
+First, the kernel's side without a browser, per surface: recompute (`race`
+of the 6 reference rules x 500 steps) and a whole update (recompute, status,
+and the frame of changed runs prepared and handed to the widget), medians of 15.
+
 Run from the repository root (needs /usr/bin/chromium):
 
     .venv/bin/python benchmarks/explorer_browser.py [--tries 12] [--save artifacts/explorer_browser.json]
@@ -136,6 +140,33 @@ def drag(page, handle):
             "settled_after_last_key_ms": changes[-1][0] - keys[-1]}
 
 
+def kernel_side(steps=500, repeats=15):
+    """{surface: (recompute ms, update ms)}, medians, for the 6 reference rules."""
+    from nnpractice.animation import RULE_NAMES
+    from nnpractice.grading import load_reference
+    from nnpractice.surfaces import SURFACES
+    from nnpractice.trajectories import race
+    from nnpractice.widgets import TrajectoryExplorer
+
+    reference = load_reference("02_optimizers", start=ROOT)
+    rules = {label: getattr(reference, name) for label, name in RULE_NAMES.items()}
+    explorer = TrajectoryExplorer(rules, steps=steps)
+    times = {}
+    for name, surface in SURFACES.items():
+        explorer.set_surface(name)
+        config = explorer.config()
+        compute, update = [], []
+        for i in range(repeats):
+            started = time.perf_counter()
+            race(rules, surface, surface.start, steps, config)
+            compute.append(1e3 * (time.perf_counter() - started))
+            # a new momentum each time, so that the runs which read it are sent again
+            explorer.sliders["momentum"].value = 0.5 + 0.01 * (i % 2)
+            update.append(explorer.timings["compute_ms"] + explorer.timings["update_ms"])
+        times[name] = (statistics.median(compute), statistics.median(update))
+    return times
+
+
 def measure(tries):
     from playwright.sync_api import sync_playwright
 
@@ -177,7 +208,12 @@ def main(argv=None):
     parser.add_argument("--tries", type=int, default=12, help="single steps to time (at least 12)")
     parser.add_argument("--save", type=Path, help="also write the raw numbers to this JSON file")
     args = parser.parse_args(argv)
+    kernel = kernel_side()
+    print(f"kernel side, 6 rules x 500 steps (ms, median of 15): {'surface':>12} {'recompute':>10} {'update':>8}")
+    for name, (compute, update) in kernel.items():
+        print(f"{'':50} {name:>12} {compute:10.1f} {update:8.1f}")
     result = measure(args.tries)
+    result["kernel_ms"] = kernel
     latency, drag_result = result["latency_ms"], result["drag"]
     print("chapter 02 explorer in JupyterLab, headless Chromium: momentum slider moved with the keyboard")
     print(f"  slider to pixels, one step ({len(latency)} tries): median {statistics.median(latency):.0f} ms, "

@@ -30,6 +30,7 @@ the view box is listed as such.
 (the chapter's static figures and nnpractice.animation).
 """
 
+import functools
 import time
 from pathlib import Path
 
@@ -70,6 +71,7 @@ def contour_levels(surface, Z):
     return MaxNLocator(8).tick_values(Z.min(), Z.max())
 
 
+@functools.lru_cache(maxsize=None)
 def surface_picture(surface, num=200):
     """What the browser needs to draw a surface: its box and title, and its contour lines.
 
@@ -79,6 +81,7 @@ def surface_picture(surface, num=200):
     polylines of that level follow in order), lengths (int32 bytes, points
     per polyline) and xy (float32 bytes, the points x0, y0, x1, y1, ...).
     Lines as matplotlib draws them: same levels, viridis over the levels.
+    Computed once per surface (cached: treat the dict as read-only).
     """
     import contourpy
     from matplotlib import colormaps
