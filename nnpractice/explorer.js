@@ -270,8 +270,8 @@ function sameSettings(a, b) {
 async function render({ model, el }) {
   const ratio = window.devicePixelRatio || 1;
   const canvas = document.createElement("canvas");
-  canvas.width = WIDTH * ratio;
-  canvas.height = HEIGHT * ratio;
+  canvas.width = Math.round(WIDTH * ratio);
+  canvas.height = Math.round(HEIGHT * ratio);
   canvas.style.width = `${WIDTH}px`;
   canvas.style.height = `${HEIGHT}px`;
   canvas.style.cursor = "crosshair";
