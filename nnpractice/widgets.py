@@ -1,85 +1,55 @@
 """The trajectory explorer: watch your update rules race on a 2-D surface (view only).
 
-The computing is done by `nnpractice.trajectories.race` (pure); this module
-only draws. `TrajectoryExplorer` draws a surface's contours once, keeps one
-path line, one end marker and one loss line per rule, and on every change of
-a control reads the controls, recomputes the race and calls `set_data` on
-those lines, then `draw_idle()`. It exposes `sliders`, `checkboxes`, `lines`,
-`status` and `update()`, so tests drive it without a browser.
+The computing is done by `nnpractice.trajectories.race` (pure) in the kernel,
+with the notebook's own functions; the drawing is done by the browser.
+`TrajectoryExplorer` shows ipywidgets controls and an `ExplorerView`, an
+anywidget whose script (explorer.js, next to this file, no build step and
+nothing fetched) draws on a canvas with the Canvas 2D API:
 
-In a Jupyter kernel the figure is an ipympl canvas (a widget drawn by the
-browser; click on the contour plot to move the start point). Elsewhere
-(tests, scripts) it is a plain Agg figure, shown as a PNG image widget.
+- the contour lines of a surface are computed here once per surface and sent
+  once (the `surface` trait); the browser draws them once into a background
+  picture and reuses it;
+- after every change the paths and losses go to the browser as binary arrays,
+  and only the runs that changed;
+- the browser asks for a recompute with the settings it shows, at most one
+  request in flight: while a slider is dragged the requests in between are
+  dropped and the next one carries the latest settings, so the figure never
+  replays a backlog.
+
+Without a browser (tests, scripts) a change of a control recomputes at once,
+and `view.runs` holds what would be drawn. The explorer exposes `sliders`,
+`checkboxes`, `status`, `runs`, `view` and `update()`, so tests drive it headless.
 
 The rules are looked up by name in a namespace (the notebook's `globals()`)
 at every update, so redefining `adam` in the notebook changes what you see.
 A rule that still raises NotImplementedError is listed as "not implemented
 yet"; a run that produces NaN or inf is listed as diverged; one that leaves
 the view box is listed as such.
+
+`draw_contours` and `COLORS` serve matplotlib figures of the same surfaces
+(the chapter's static figures and nnpractice.animation).
 """
 
-import io
+import functools
 import time
-import warnings
+from pathlib import Path
 
+import anywidget
+import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from nnpractice.surfaces import SURFACES
 from nnpractice.trajectories import NOT_IMPLEMENTED, race
 
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
-
-
-def in_kernel():
-    """Whether we run inside a Jupyter kernel (where widgets can be displayed)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")
-
-
-def new_figure(figsize=(10, 4.2), interactive=None):
-    """A matplotlib Figure: on an ipympl canvas in a kernel (interactive), else on Agg.
-
-    Never touches pyplot's global backend, so the notebook's other figures
-    stay inline images."""
-    from matplotlib.figure import Figure
-
-    if interactive is None:
-        interactive = in_kernel()
-    figure = Figure(figsize=figsize, dpi=80, layout="constrained")
-    if interactive:
-        import matplotlib
-
-        backend = matplotlib.get_backend()
-        from ipympl.backend_nbagg import Canvas, FigureManager
-
-        if matplotlib.get_backend() != backend:
-            # importing ipympl makes it pyplot's backend: keep the notebook's (inline) one
-            matplotlib.use(backend)
-
-        canvas = Canvas(figure)
-        with warnings.catch_warnings():
-            # ipympl's own Toolbar passes its canvas the old traitlets way (ipympl 0.10)
-            warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationWarning)
-            FigureManager(canvas, 0)
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.toolbar_visible = False
-        canvas.resizable = False
-    else:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        FigureCanvasAgg(figure)
-    return figure
+HYPERPARAMETERS = ("learning_rate", "momentum", "decay_rate", "beta1", "beta2")
 
 
 def draw_contours(ax, surface, num=200):
     """Contours of a surface over its view box, with its minimum starred; returns the artists."""
     X, Y, Z = surface.grid(num)
-    contours = ax.contour(X, Y, Z, levels=surface.levels, cmap="viridis", linewidths=0.8, alpha=0.7)
+    contours = ax.contour(X, Y, Z, levels=contour_levels(surface, Z), cmap="viridis", linewidths=0.8, alpha=0.7)
     artists = [contours]
     if surface.minimum is not None:
         artists += ax.plot(*surface.minimum, "k*", ms=12, zorder=5)
@@ -90,6 +60,50 @@ def draw_contours(ax, surface, num=200):
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     return artists
+
+
+def contour_levels(surface, Z):
+    """The surface's contour levels, or matplotlib's choice for Z when it has none."""
+    if surface.levels is not None:
+        return np.asarray(surface.levels, dtype=float)
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(8).tick_values(Z.min(), Z.max())
+
+
+@functools.lru_cache(maxsize=None)
+def surface_picture(surface, num=200):
+    """What the browser needs to draw a surface: its box and title, and its contour lines.
+
+    Returns a dict (the ExplorerView's `surface` trait): name, title, box
+    (x_min, x_max, y_min, y_max), minimum ((x, y) or None), log_loss, and
+    contours: levels (list of {"value", "color", "lines"}, lines = how many
+    polylines of that level follow in order), lengths (int32 bytes, points
+    per polyline) and xy (float32 bytes, the points x0, y0, x1, y1, ...).
+    Lines as matplotlib draws them: same levels, viridis over the levels.
+    Computed once per surface (cached: treat the dict as read-only).
+    """
+    import contourpy
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    X, Y, Z = surface.grid(num)
+    levels = contour_levels(surface, Z)
+    spread = levels.max() - levels.min()
+    colors = colormaps["viridis"]((levels - levels.min()) / (spread if spread > 0 else 1.0))
+    generator = contourpy.contour_generator(X, Y, Z)
+    described, lengths, points = [], [], []
+    for value, color in zip(levels, colors):
+        lines = [line for line in generator.lines(value) if len(line) > 1]
+        described.append({"value": float(value), "color": to_hex(color), "lines": len(lines)})
+        lengths += [len(line) for line in lines]
+        points += lines
+    xy = np.concatenate(points).astype(np.float32) if points else np.zeros((0, 2), np.float32)
+    return {"name": surface.name, "title": surface.title, "box": [float(v) for v in surface.box],
+            "minimum": None if surface.minimum is None else [float(v) for v in surface.minimum],
+            "log_loss": bool(surface.log_loss),
+            "contours": {"levels": described, "lengths": np.asarray(lengths, np.int32).tobytes(),
+                         "xy": xy.tobytes()}}
 
 
 def describe(run, surface):
@@ -108,6 +122,73 @@ def describe(run, surface):
     return f"loss {run.losses[-1]:.3g} after {run.steps_done} steps"
 
 
+class ExplorerView(anywidget.AnyWidget):
+    """The explorer's figure, drawn in the browser: contours, one path per rule, loss against step.
+
+    Traits sent to the browser:
+    - surface: dict from surface_picture(), sent once per surface.
+    - rules: list of {"label", "color"}, one per rule, in the legend's order.
+    - controls: the ipywidgets whose values are the settings (the browser
+      reads them to ask for recomputes, and moves the start on a click).
+    Kept here, sent as messages ("frame") with only the runs that changed:
+    - runs: dict label -> {"points": array (n, 2), "losses": array (n,),
+      "status": text, "end": "o" (end of the run), "x" (diverged next)
+      or "" (nothing drawn)}.
+    - start: (x, y); loss_axis: {"xlim", "ylim", "log"}; settings: what the
+      frame was computed with.
+
+    The browser sends {"type": "hello"} when it opens a view (answered with
+    every run) and {"type": "request", "id", "settings"} to ask for a
+    recompute; `on_request` is called with those.
+    """
+
+    _esm = Path(__file__).with_name("explorer.js")
+    surface = traitlets.Dict().tag(sync=True)
+    rules = traitlets.List().tag(sync=True)
+    controls = traitlets.Dict().tag(sync=True, **widgets.widget_serialization)
+    runs = traitlets.Dict()
+    start = traitlets.Tuple()
+    loss_axis = traitlets.Dict()
+    settings = traitlets.Dict()
+
+    def __init__(self, on_request=None, **kwargs):
+        super().__init__(**kwargs)
+        self.on_request = on_request
+        self.frames_sent = 0
+        self.browser = False  # True once a browser shows this view
+        self.on_msg(self._on_message)
+
+    def _on_message(self, _, content, buffers):
+        self.browser = True
+        if content.get("type") == "hello":
+            self.send_frame(self.runs)
+        elif content.get("type") == "request" and self.on_request is not None:
+            self.on_request(content.get("settings", {}), content.get("id"))
+
+    def show(self, runs, start, loss_axis, settings, answers=None):
+        """Keep a new frame and send the browser the runs that changed (answers: the request's id)."""
+        changed = {label: run for label, run in runs.items() if not same_run(run, self.runs.get(label))}
+        self.runs, self.start, self.loss_axis, self.settings = runs, tuple(start), loss_axis, settings
+        self.send_frame(changed, answers)
+
+    def send_frame(self, runs, answers=None):
+        """Send the current start, loss axis and settings, with `runs` (label -> run) as binary arrays."""
+        described, buffers = {}, []
+        for label, run in runs.items():
+            described[label] = {"status": run["status"], "end": run["end"], "n": len(run["points"]),
+                                "points": len(buffers), "losses": len(buffers) + 1}
+            buffers += [np.ascontiguousarray(run["points"], np.float64).tobytes(),
+                        np.ascontiguousarray(run["losses"], np.float64).tobytes()]
+        self.send({"type": "frame", "answers": answers, "runs": described, "start": list(self.start),
+                   "loss_axis": self.loss_axis, "settings": self.settings}, buffers)
+        self.frames_sent += 1
+
+
+def same_run(new, old):
+    return old is not None and new["status"] == old["status"] and new["end"] == old["end"] \
+        and np.array_equal(new["points"], old["points"]) and np.array_equal(new["losses"], old["losses"])
+
+
 class TrajectoryExplorer:
     """Sliders, a contour plot with one path per rule, and loss against step.
 
@@ -117,23 +198,18 @@ class TrajectoryExplorer:
     - namespace: dict to look names up in, e.g. the notebook's globals().
     - surface: name of the surface shown first (see nnpractice.surfaces).
     - steps: number of updates shown first.
-    - figure: a Figure to draw in (default: new_figure()).
 
     Attributes: sliders (dict name -> slider), checkboxes (dict label ->
-    Checkbox), lines (dict label -> {"path", "end", "loss"} Line2D),
-    status (dict label -> text), runs (dict label -> Run of the last
-    update), widget (the ipywidgets box to display), timings (ms of the
-    last compute and draw).
+    Checkbox), surface_menu, status (dict label -> text), runs (dict label
+    -> Run of the last update), view (the ExplorerView drawing the figure),
+    widget (the ipywidgets box to display), timings (ms of the last compute
+    and of preparing what is sent).
     """
 
-    def __init__(self, rules, namespace=None, surface="saddle", steps=300, figure=None):
-        import ipywidgets as widgets
-
+    def __init__(self, rules, namespace=None, surface="saddle", steps=300):
         self.rules = dict(rules)
         self.namespace = namespace if namespace is not None else {}
         self.surface = SURFACES[surface]
-        self.figure = figure if figure is not None else new_figure()
-        self.interactive = isinstance(self.figure.canvas, widgets.DOMWidget)
         self.runs, self.status, self.timings = {}, {}, {}
         self._holding = False
 
@@ -165,144 +241,137 @@ class TrajectoryExplorer:
                            for label in self.rules}
         self.status_html = widgets.HTML()
 
-        self.ax_surface, self.ax_loss = self.figure.subplots(1, 2, width_ratios=[1.15, 1])
-        self._contours = draw_contours(self.ax_surface, self.surface)
-        self.start_marker, = self.ax_surface.plot(*first.start, "ko", ms=6, zorder=6)
-        self.lines = {}
-        for i, label in enumerate(self.rules):
-            color = COLORS[i % len(COLORS)]
-            path, = self.ax_surface.plot([], [], "-", color=color, lw=1.6, label=label, zorder=4)
-            end, = self.ax_surface.plot([], [], "o", color=color, ms=5, zorder=5)
-            loss, = self.ax_loss.plot([], [], "-", color=color, lw=1.4, label=label)
-            self.lines[label] = {"path": path, "end": end, "loss": loss}
-        self.ax_surface.legend(loc="upper left", fontsize=8, framealpha=0.8)
-        self.ax_loss.set_xlabel("step")
-        self.ax_loss.set_ylabel("loss")
-        self.ax_loss.set_title("loss against step", fontsize=10)
-        self.ax_loss.grid(alpha=0.3)
-        self.ax_loss.set_yscale("log" if first.log_loss else "linear")
-
+        self.view = ExplorerView(
+            on_request=self._on_request,
+            rules=[{"label": label, "color": COLORS[i % len(COLORS)]} for i, label in enumerate(self.rules)],
+            controls={"surface": self.surface_menu, "sliders": self.sliders, "checkboxes": self.checkboxes})
+        self.view.add_class("nnpractice-view")
         for control in [self.surface_menu, *self.sliders.values(), *self.checkboxes.values()]:
             control.observe(self._on_change, names="value")
-        self.figure.canvas.mpl_connect("button_press_event", self._on_click)
 
-        if self.interactive:
-            self.image = None
-            view = self.figure.canvas
-        else:
-            self.image = widgets.Image(format="png")
-            view = self.image
         controls = widgets.VBox([self.surface_menu, *self.sliders.values()])
         choices = widgets.VBox([widgets.HTML("<b>optimizers</b>"), *self.checkboxes.values()])
-        self.widget = widgets.VBox([widgets.HBox([controls, choices, self.status_html]), view])
+        self.widget = widgets.VBox([widgets.HBox([controls, choices, self.status_html]), self.view])
         self.widget.add_class("nnpractice-explorer")
-        # Lay out once (constrained), then keep the positions: a redraw only moves lines.
-        self.figure.draw_without_rendering()
-        self.figure.set_layout_engine("none")
-        self.update()
+        self.set_surface(surface)
 
     def _set_start_ranges(self, surface):
         x_min, x_max, y_min, y_max = surface.box
         for key, low, high, value in (("start_x", x_min, x_max, surface.start[0]),
                                       ("start_y", y_min, y_max, surface.start[1])):
             slider = self.sliders[key]
-            slider.min, slider.max = min(low, slider.min), max(high, slider.max)
-            slider.value = value
-            slider.min, slider.max = low, high
+            # one message: a browser given the new range first would write its old value back
+            with slider.hold_sync():
+                slider.min, slider.max = min(low, slider.min), max(high, slider.max)
+                slider.value = value
+                slider.min, slider.max = low, high
 
     def _on_change(self, change):
-        if self._holding:
+        if self._holding or self.view.browser:  # a browser asks for every recompute itself
             return
         if change["owner"] is self.surface_menu:
             self.set_surface(change["new"])
         else:
             self.update()
 
-    def _on_click(self, event):
-        if event.inaxes is self.ax_surface and event.xdata is not None:
-            self._holding = True
-            self.sliders["start_x"].value = event.xdata
-            self.sliders["start_y"].value = event.ydata
-            self._holding = False
-            self.update()
+    def _on_request(self, settings, request_id):
+        """A browser asks for a frame computed with its settings (the latest it shows)."""
+        name = settings.get("surface", self.surface.name)
+        if name not in SURFACES:
+            return
+        if name != self.surface.name:
+            self.set_surface(name, answers=request_id)
+        else:
+            self.update(settings=settings, answers=request_id)
 
-    def set_surface(self, name):
-        """Show another surface: redraw its contours (the one full redraw), reset start and α."""
+    def set_surface(self, name, answers=None):
+        """Show another surface: send its contours (once), reset the start and α, recompute."""
         self._holding = True
         self.surface = SURFACES[name]
         self.surface_menu.value = name
-        for artist in self._contours:
-            artist.remove()
-        self._contours = draw_contours(self.ax_surface, self.surface)
         self.sliders["learning_rate"].value = self.surface.learning_rate
         self._set_start_ranges(self.surface)
-        self.ax_loss.set_yscale("log" if self.surface.log_loss else "linear")
+        self.view.surface = surface_picture(self.surface)
         self._holding = False
-        self.update()
+        self.update(answers=answers)
+
+    def settings(self):
+        """The controls' values: surface, the hyperparameters, steps, start [x, y], chosen (labels)."""
+        return {"surface": self.surface.name,
+                **{key: float(self.sliders[key].value) for key in HYPERPARAMETERS},
+                "steps": int(self.sliders["steps"].value),
+                "start": [float(self.sliders["start_x"].value), float(self.sliders["start_y"].value)],
+                "chosen": [label for label, box in self.checkboxes.items() if box.value]}
 
     def config(self):
         """The hyperparameters the sliders set, given to every rule."""
-        return {key: float(self.sliders[key].value)
-                for key in ("learning_rate", "momentum", "decay_rate", "beta1", "beta2")}
+        return {key: float(self.sliders[key].value) for key in HYPERPARAMETERS}
 
     def resolve(self, label):
         """The rule behind a label, looked up in the namespace if given by name (None if missing)."""
         rule = self.rules[label]
         return self.namespace.get(rule) if isinstance(rule, str) else rule
 
-    def update(self, *_):
-        """Read the controls, recompute every chosen rule's run, update the lines, redraw."""
+    def update(self, *_, settings=None, answers=None):
+        """Recompute every chosen rule's run and send the browser what changed.
+
+        Inputs:
+        - settings: dict as from settings() (default: the controls' values);
+          a browser sends the settings it shows.
+        - answers: id of the browser's request this frame answers.
+
+        Returns the runs (dict label -> Run).
+        """
         started = time.perf_counter()
-        start = (self.sliders["start_x"].value, self.sliders["start_y"].value)
-        chosen = {label: self.resolve(label) for label, box in self.checkboxes.items() if box.value}
+        settings = self.settings() if settings is None else settings
+        start = tuple(float(v) for v in settings["start"])
+        config = {key: float(settings[key]) for key in HYPERPARAMETERS}
+        chosen = {label: self.resolve(label) for label in self.rules if label in settings["chosen"]}
         missing = {label for label, rule in chosen.items() if not callable(rule)}
         runnable = {label: rule for label, rule in chosen.items() if label not in missing}
-        self.runs = race(runnable, self.surface, start, int(self.sliders["steps"].value), self.config())
+        self.runs = race(runnable, self.surface, start, int(settings["steps"]), config)
         computed = time.perf_counter()
 
-        self.status = {}
-        for label, artists in self.lines.items():
+        self.status, shown = {}, {}
+        for label in self.rules:
             run = self.runs.get(label)
+            if run is None:
+                self.status[label] = "not defined yet" if label in missing else "hidden"
+            else:
+                self.status[label] = describe(run, self.surface)
             if run is None or not run.steps_done:
-                self.status[label] = ("not defined yet" if label in missing else "hidden") if run is None \
-                    else describe(run, self.surface)
-                for artist in artists.values():
-                    artist.set_data([], [])
+                shown[label] = {"points": np.zeros((0, 2)), "losses": np.zeros(0), "status": self.status[label],
+                                "end": ""}
                 continue
-            self.status[label] = describe(run, self.surface)
-            x, y = run.points[:, 0], run.points[:, 1]
-            artists["path"].set_data(x, y)
-            artists["end"].set_data(x[-1:], y[-1:])
-            artists["end"].set_marker("X" if run.status == "diverged" else "o")
-            losses = run.losses if not self.surface.log_loss else np.maximum(run.losses, 1e-12)
-            artists["loss"].set_data(np.arange(len(losses)), losses)
-        self.start_marker.set_data([start[0]], [start[1]])
-        self._rescale_loss_axis()
+            losses = np.maximum(run.losses, 1e-12) if self.surface.log_loss else run.losses
+            shown[label] = {"points": run.points, "losses": losses, "status": self.status[label],
+                            "end": "x" if run.status == "diverged" else "o"}
+        self.view.show(shown, start, self.loss_axis(), settings, answers)
         self.status_html.value = self._status_table()
-        self.redraw()
         self.timings = {"compute_ms": 1e3 * (computed - started),
                         "update_ms": 1e3 * (time.perf_counter() - computed)}
         return self.runs
 
-    def _rescale_loss_axis(self):
-        # the loss range of the points in view: a saddle's loss is unbounded below
-        finite = [run.losses[self.surface.contains(run.points)] for run in self.runs.values() if run.steps_done]
-        finite = [v for v in finite if v.size]
+    def loss_axis(self):
+        """Limits of the loss panel: {"xlim", "ylim" (None without a finite loss in view), "log"}."""
+        inside = {label: self.surface.contains(run.points) for label, run in self.runs.items() if run.steps_done}
         # up to the last step any run made inside the view
-        shown = [int(np.flatnonzero(self.surface.contains(run.points))[-1]) for run in self.runs.values()
-                 if run.steps_done and self.surface.contains(run.points).any()]
-        self.ax_loss.set_xlim(0, max(shown + [10]))
+        shown = [int(np.flatnonzero(flags)[-1]) for flags in inside.values() if flags.any()]
+        axis = {"xlim": [0, max(shown + [10])], "ylim": None, "log": bool(self.surface.log_loss)}
+        # the loss range of the points in view: a saddle's loss is unbounded below
+        finite = [self.runs[label].losses[flags] for label, flags in inside.items() if flags.any()]
         if not finite:
-            return
+            return axis
         values = np.concatenate(finite)
         if self.surface.log_loss:
             values = np.maximum(values, 1e-12)
             low, high = values.min(), min(values.max(), 1e12)
-            self.ax_loss.set_ylim(low / 2, max(high * 2, low * 10))
+            axis["ylim"] = [float(low / 2), float(max(high * 2, low * 10))]
         else:
             low, high = max(values.min(), -1e6), min(values.max(), 1e6)
             pad = 0.05 * max(high - low, 1e-3)
-            self.ax_loss.set_ylim(low - pad, high + pad)
+            axis["ylim"] = [float(low - pad), float(high + pad)]
+        return axis
 
     def _status_table(self):
         rows = []
@@ -311,12 +380,3 @@ class TrajectoryExplorer:
             rows.append(f'<tr><td style="color:{color}">&#9632;</td><td><b>{label}</b></td>'
                         f'<td class="nnpractice-status">{text}</td></tr>')
         return "<table>" + "".join(rows) + "</table>"
-
-    def redraw(self):
-        """Ask the canvas to redraw (ipympl: in the browser; Agg: into the image widget)."""
-        if self.interactive:
-            self.figure.canvas.draw_idle()
-        else:
-            buffer = io.BytesIO()
-            self.figure.canvas.print_png(buffer)
-            self.image.value = buffer.getvalue()

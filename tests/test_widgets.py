@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nnpractice.trajectories import NOT_IMPLEMENTED
-from nnpractice.widgets import TrajectoryExplorer
+from nnpractice.widgets import COLORS, TrajectoryExplorer
 from nnpractice_instructor.course import read
 from nnpractice_instructor.kernels import execute
 from nnpractice_instructor.layout import notebook_path
@@ -21,33 +21,79 @@ def solved():
 
 
 def path_of(explorer, label):
-    return np.column_stack(explorer.lines[label]["path"].get_data())
+    """The points the view would draw for a rule: what the browser was sent."""
+    return np.asarray(explorer.view.runs[label]["points"])
+
+
+class Browser:
+    """Stands for a browser showing the view: records the frames the kernel sends it."""
+
+    def __init__(self, explorer):
+        self.explorer, self.frames = explorer, []
+        explorer.view.send = lambda content, buffers=None: self.frames.append((content, buffers))
+        explorer.view._on_message(explorer.view, {"type": "hello"}, [])
+
+    def request(self, **changes):
+        """Ask for a frame with the settings the view shows, changed by `changes`; returns the answer."""
+        settings = {**self.explorer.settings(), **changes}
+        self.explorer.view._on_message(self.explorer.view, {"type": "request", "id": "r1", "settings": settings}, [])
+        return self.frames[-1][0]
 
 
 def test_every_rule_is_drawn_with_its_status(solved):
-    """With every rule written, does each get a path, an end marker, a loss curve and a status line?"""
+    """With every rule written, does each get a path, a loss curve and a status line in the view's traits?"""
     explorer = TrajectoryExplorer(RULES, namespace=solved, surface="ravine", steps=50)
     explorer.sliders["learning_rate"].value = 0.05
     for label in RULES:
         assert path_of(explorer, label).shape == (51, 2)
-        assert len(explorer.lines[label]["loss"].get_xdata()) == 51
+        assert len(explorer.view.runs[label]["losses"]) == 51
+        assert explorer.view.runs[label]["end"] == "o"
         assert explorer.status[label].startswith("loss ")
-    assert bytes(explorer.image.value).startswith(b"\x89PNG")
+        assert explorer.view.runs[label]["status"] == explorer.status[label]
+    assert explorer.view.rules[0] == {"label": "SGD", "color": COLORS[0]}
+    assert explorer.view.surface["name"] == "ravine" and len(explorer.view.surface["contours"]["xy"]) > 1000
 
 
 def test_slider_change_updates_lines_in_place(solved):
-    """Does moving the learning-rate slider recompute and update the same line artists (no new figure)?"""
+    """Does moving a slider recompute, and send the browser the paths but not the contours again?"""
     explorer = TrajectoryExplorer(RULES, namespace=solved, surface="ravine", steps=50)
-    line, figure, before = explorer.lines["SGD"]["path"], explorer.figure, path_of(explorer, "SGD")
-    picture = explorer.image.value
+    before, surface, sent = path_of(explorer, "SGD"), explorer.view.surface, explorer.view.frames_sent
     explorer.sliders["learning_rate"].value = 0.01
-    assert explorer.lines["SGD"]["path"] is line and explorer.figure is figure
+    assert explorer.view.frames_sent == sent + 1
+    assert explorer.view.surface is surface, "the contours were sent again"
     assert not np.allclose(path_of(explorer, "SGD"), before)
-    assert bytes(explorer.image.value) != bytes(picture), "the picture did not change"
     explorer.sliders["start_x"].value = 2.0
     assert path_of(explorer, "Adam")[0, 0] == pytest.approx(2.0)
     explorer.sliders["steps"].value = 20
     assert path_of(explorer, "momentum").shape == (21, 2)
+
+
+def test_only_changed_runs_are_sent(solved):
+    """After a change of the momentum, are only the rules that read it sent again, as binary arrays?"""
+    explorer = TrajectoryExplorer(RULES, namespace=solved, surface="ravine", steps=50)
+    browser = Browser(explorer)
+    assert set(browser.frames[-1][0]["runs"]) == set(RULES), "a new view must get every run"
+    frame = browser.request(momentum=0.5)
+    assert set(frame["runs"]) == {"momentum", "Nesterov"}
+    run = frame["runs"]["Nesterov"]
+    points = np.frombuffer(browser.frames[-1][1][run["points"]], dtype=np.float64).reshape(-1, 2)
+    assert np.array_equal(points, path_of(explorer, "Nesterov")) and run["n"] == 51
+
+
+def test_browser_request_uses_its_settings_and_is_answered(solved):
+    """Does a browser's request compute with the settings it sends, and say which request it answers?"""
+    explorer = TrajectoryExplorer(RULES, namespace=solved, surface="ravine", steps=50)
+    browser = Browser(explorer)
+    frame = browser.request(start=[1.0, -1.0], steps=20, chosen=["SGD", "Adam"])
+    assert frame["answers"] == "r1" and frame["settings"]["steps"] == 20
+    assert path_of(explorer, "SGD")[0] == pytest.approx([1.0, -1.0]) and len(path_of(explorer, "SGD")) == 21
+    assert explorer.status["momentum"] == "hidden" and len(path_of(explorer, "momentum")) == 0
+    sent = explorer.view.frames_sent
+    explorer.sliders["momentum"].value = 0.3  # with a browser, its own request recomputes, not the slider
+    assert explorer.view.frames_sent == sent
+    frame = browser.request(surface="rosenbrock")
+    assert explorer.view.surface["name"] == "rosenbrock" and frame["answers"] == "r1"
+    assert frame["settings"]["start"] == pytest.approx([-1.5, 2.5]), "a new surface starts at its own start"
 
 
 def test_unwritten_rules_are_listed_not_crashed():
@@ -55,6 +101,7 @@ def test_unwritten_rules_are_listed_not_crashed():
     explorer = TrajectoryExplorer(RULES, namespace=namespace("02_optimizers", answers="notebooks"))
     assert set(explorer.status.values()) == {NOT_IMPLEMENTED}
     assert all(len(path_of(explorer, label)) == 0 for label in RULES)
+    assert {run["status"] for run in explorer.view.runs.values()} == {NOT_IMPLEMENTED}
     explorer.sliders["momentum"].value = 0.5
     assert set(explorer.status.values()) == {NOT_IMPLEMENTED}
 
@@ -68,38 +115,62 @@ def test_redefined_rule_is_picked_up_and_missing_one_reported(solved):
     explorer.update()
     assert explorer.status["Adam"].startswith("loss ")
 
+    def adam(w, dw, config=None):
+        raise NotImplementedError()
+
+    partial["adam"] = adam
+    explorer.update()
+    assert explorer.status["Adam"] == NOT_IMPLEMENTED and len(path_of(explorer, "Adam")) == 0
+
 
 def test_divergence_and_leaving_the_plot_are_shown(solved):
     """Is a blow-up listed as diverged and a run leaving the box as leaving the plot?"""
     explorer = TrajectoryExplorer(RULES, namespace=solved, surface="rosenbrock", steps=200)
     explorer.sliders["learning_rate"].value = 0.1
     assert "diverged" in explorer.status["SGD"]
-    assert explorer.lines["SGD"]["end"].get_marker() == "X"
+    assert explorer.view.runs["SGD"]["end"] == "x"
     explorer.surface_menu.value = "saddle"
     explorer.sliders["learning_rate"].value = 0.1
     assert explorer.status["SGD"].startswith("left the plot at step")
+    assert explorer.view.runs["SGD"]["status"] == explorer.status["SGD"]
 
 
 def test_surface_change_redraws_contours_and_resets_start(solved):
-    """Does choosing another surface draw its contours, move the start and set its step size?"""
+    """Does choosing another surface send its contours, move the start and set its step size?"""
     explorer = TrajectoryExplorer(RULES, namespace=solved, surface="saddle", steps=30)
     explorer.surface_menu.value = "rosenbrock"
     assert explorer.surface.name == "rosenbrock"
     assert (explorer.sliders["start_x"].value, explorer.sliders["start_y"].value) == pytest.approx((-1.5, 2.5))
     assert explorer.sliders["learning_rate"].value == pytest.approx(1e-3)
-    assert explorer.ax_surface.get_xlim() == (-2.0, 2.0)
-    assert len(explorer.ax_surface.collections) == 1, "old contours left behind"
+    assert explorer.view.surface["name"] == "rosenbrock"
+    assert explorer.view.surface["box"] == [-2.0, 2.0, -1.0, 3.0]
     assert path_of(explorer, "Adam")[0] == pytest.approx([-1.5, 2.5])
+    assert explorer.view.loss_axis["log"] is True
+
+
+def test_contour_lines_lie_on_their_levels():
+    """Are the contour lines sent to the browser on the surface's levels, with one colour per level?"""
+    from nnpractice.surfaces import SURFACES
+    from nnpractice.widgets import surface_picture
+
+    surface = SURFACES["ravine"]
+    picture = surface_picture(surface)
+    contours = picture["contours"]
+    lengths = np.frombuffer(contours["lengths"], dtype=np.int32)
+    xy = np.frombuffer(contours["xy"], dtype=np.float32).reshape(-1, 2)
+    assert lengths.sum() == len(xy) and sum(level["lines"] for level in contours["levels"]) == len(lengths)
+    values = np.repeat([level["value"] for level in contours["levels"]], [level["lines"] for level in contours["levels"]])
+    losses = surface.f(xy.astype(float))
+    assert np.allclose(losses, np.repeat(values, lengths), rtol=0.05, atol=1e-3)
+    assert len({level["color"] for level in contours["levels"]}) > 5
 
 
 def test_clicking_the_contour_plot_moves_the_start(solved):
-    """Does a click on the contour axes become the new start point?"""
+    """Does a click on the contour plot (the browser moves the start sliders, then asks) start the runs there?"""
     explorer = TrajectoryExplorer(RULES, namespace=solved, surface="ravine", steps=20)
-
-    class Click:
-        inaxes, xdata, ydata = explorer.ax_surface, 1.0, -1.0
-
-    explorer._on_click(Click)
+    browser = Browser(explorer)
+    frame = browser.request(start=[1.0, -1.0])
+    assert frame["start"] == [1.0, -1.0]
     assert path_of(explorer, "SGD")[0] == pytest.approx([1.0, -1.0])
 
 
@@ -111,19 +182,6 @@ def test_explorer_cell_runs_in_the_untouched_release(tmp_path):
     cell = next(c for c in nb.cells if "TrajectoryExplorer(" in c.source)
     assert not [o for o in cell.outputs if o.output_type == "error"], cell.outputs
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
-
-
-def test_interactive_figure_keeps_the_notebook_backend():
-    """Does building the ipympl figure leave pyplot's backend alone (importing ipympl switches it)?"""
-    import matplotlib
-    import ipywidgets
-
-    from nnpractice.widgets import new_figure
-
-    backend = matplotlib.get_backend()
-    figure = new_figure(interactive=True)
-    assert isinstance(figure.canvas, ipywidgets.DOMWidget)
-    assert matplotlib.get_backend() == backend
 
 
 @pytest.mark.slow

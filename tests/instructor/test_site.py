@@ -22,7 +22,8 @@ from nnpractice_instructor import site as make_site
 from nnpractice_instructor.course import read
 from nnpractice_instructor.layout import COURSE as ROOT
 from nnpractice_instructor.layout import chapters
-from tests.browser_util import CHROMIUM, CHROMIUM_ARGS, require_browser
+from nnpractice_instructor.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser_util import require_browser
 from tests.helpers import assert_no_secrets, reference_lines
 
 ASSIGNMENTS = chapters()
