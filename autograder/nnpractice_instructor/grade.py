@@ -13,16 +13,15 @@ from pathlib import Path
 
 from nnpractice_instructor.collect import GRADED, collect
 from nnpractice_instructor.feedback import write_feedback
-from nnpractice_instructor.layout import (CELL_TIMEOUT, COURSE, JOBS, SUBMISSION_TIMEOUT, SUBMITTED, chapters,
-                                          gradebook_url)
+from nnpractice_instructor.layout import CELL_TIMEOUT, COURSE, JOBS, SUBMISSION_TIMEOUT, SUBMITTED, chapters
 from nnpractice_instructor.report import write_reports
-from nnpractice_instructor.run import NbgraderFailed, grade_all, nbgrader_or_fail
+from nnpractice_instructor.run import NbgraderFailed, grade_all, nbgrader_or_fail, open_gradebook
 
 
 def ensure_in_gradebook(course, assignments):
     """Record assignments in the gradebook (generate_assignment into a scratch release folder)."""
-    from nbgrader.api import Gradebook, MissingEntry
-    with Gradebook(gradebook_url(course)) as gradebook:
+    from nbgrader.api import MissingEntry
+    with open_gradebook(course) as gradebook:
         missing = []
         for assignment in assignments:
             try:
@@ -38,8 +37,7 @@ def ensure_in_gradebook(course, assignments):
 
 def record_names(course, names):
     """Store each student's name as handed in (when it differs from the id) in the gradebook."""
-    from nbgrader.api import Gradebook
-    with Gradebook(gradebook_url(course)) as gradebook:
+    with open_gradebook(course) as gradebook:
         for student, name in names.items():
             if name != student:
                 gradebook.update_or_create_student(student, last_name=name)

@@ -19,10 +19,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
-from nbgrader.api import Gradebook, MissingEntry  # noqa: E402
+from nbgrader.api import MissingEntry  # noqa: E402
 
 from nnpractice_instructor.layout import (AUTOGRADED, error_message, exercise_of, grade_id,  # noqa: E402
-                                          gradebook_url, is_answer_cell, is_test_cell, stderr_text)
+                                          is_answer_cell, is_test_cell, stderr_text)
+from nnpractice_instructor.run import open_gradebook  # noqa: E402
 
 
 def failure_messages(course, student, assignment):
@@ -88,7 +89,7 @@ def student_names(gradebook, students):
 def read_grades(course, assignments, students):
     """[{student, name, assignment, exercise, status, score, max_score, message}] from the gradebook."""
     rows = []
-    with Gradebook(gradebook_url(course)) as gradebook:
+    with open_gradebook(course) as gradebook:
         names = student_names(gradebook, students)
         for assignment in assignments:
             cells = gradebook.find_assignment(assignment).notebooks[0].grade_cells

@@ -44,7 +44,19 @@ def nbgrader_command(*args):
 def grading_environment():
     """The environment for nbgrader: this Python's bin/ first on PATH, since nbgrader runs the
     `alembic` program to set up a gradebook (found there in a virtual environment)."""
-    return {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+    here, path = str(Path(sys.executable).parent), os.environ.get("PATH", "")
+    if path.split(os.pathsep)[:1] == [here]:
+        return dict(os.environ)
+    return {**os.environ, "PATH": here + os.pathsep + path}
+
+
+def open_gradebook(course):
+    """nbgrader's Gradebook of the course, to use in a `with` block. Opening a new gradebook runs
+    nbgrader's `alembic` program: this Python's bin/ is put first on PATH for it, so that it is
+    found whatever environment the command was started from."""
+    from nbgrader.api import Gradebook
+    os.environ["PATH"] = grading_environment()["PATH"]
+    return Gradebook(gradebook_url(course))
 
 
 def run_nbgrader(course, *args, timeout=None):

@@ -1,11 +1,11 @@
 """Grade a reader's own notebooks as the instructor's autograder would: `nnpractice-check [PATH]`.
 
-For self-study. The self-check IS the grading command, run on one reader in
-a scratch course: the chapter's solutions and references are copied into a
-temporary folder, `nbgrader generate_assignment` records the chapter in a
-scratch gradebook, a copy of the reader's notebook is handed in as a
-submission, and `run.grade_one` grades it exactly as `nnpractice-grade`
-grades a class (the same nbgrader converter and preprocessors, the same
+For self-study. The self-check IS the grading command, run on the reader's
+notebooks in a scratch course: the chapters' solutions, release and
+references are copied into a temporary folder, `nbgrader
+generate_assignment` records each chapter in a scratch gradebook, a copy of
+each notebook is handed in as a submission, and `run.grade_one` grades it
+exactly as `nnpractice-grade` grades a class (the same nbgrader converter and preprocessors, the same
 guard, timeouts and messages). The points and messages are read back with
 the grading command's own report code.
 
@@ -30,7 +30,7 @@ from nnpractice_instructor.layout import CELL_TIMEOUT, JOBS, SUBMITTED, chapters
 from nnpractice_instructor.report import read_grades
 from nnpractice_instructor.run import NbgraderFailed, grade_one
 
-READER = "reader"  # the student id of the reader in the scratch course
+READER = "reader"  # the student ids of the reader's notebooks in the scratch course: reader-1, reader-2, ...
 
 
 @dataclass
@@ -73,38 +73,55 @@ def assignment_of(path):
 def check(path, timeout=CELL_TIMEOUT):
     """Self-check one notebook with the grading command's pipeline; returns a Result. Never raises
     for a broken notebook."""
-    path = Path(path).resolve()
-    try:
-        assignment = assignment_of(path)
-    except ValueError as error:
-        return Result("?", path, problem=str(error))
-    result = Result(assignment, path)
-    unreadable = check_notebook(path)
-    if unreadable:
-        result.problem = unreadable
-        return result
-    with tempfile.TemporaryDirectory(prefix=f"selfcheck-{assignment}-") as tmp:
-        course = scratch_course(Path(tmp) / "course", only=[assignment])
+    return check_many([path], timeout)[0]
+
+
+def check_many(paths, timeout=CELL_TIMEOUT, jobs=1):
+    """Self-check notebooks with the grading command's pipeline, `jobs` at a time; returns [Result].
+
+    All of them are handed in to one scratch course (reader-1, reader-2, ...), so that each
+    chapter is recorded in its gradebook once. Never raises for a broken notebook.
+    """
+    results, handed_in = [], []
+    for path in map(lambda p: Path(p).resolve(), paths):
         try:
-            ensure_in_gradebook(course, [assignment])
+            result = Result(assignment_of(path), path)
+            result.problem = check_notebook(path) or ""
+        except ValueError as error:
+            result = Result("?", path, problem=str(error))
+        results.append(result)
+        if not result.problem:
+            handed_in.append((f"{READER}-{len(results)}", result))
+    if not handed_in:
+        return results
+    needed = sorted({result.assignment for _, result in handed_in})
+    with tempfile.TemporaryDirectory(prefix="selfcheck-") as tmp:
+        course = scratch_course(Path(tmp) / "course", only=needed)
+        try:
+            ensure_in_gradebook(course, needed)
         except NbgraderFailed as error:
-            result.problem = str(error)
-            return result
-        # Only the notebook is handed in, never the files next to it (a numpy.py there would
-        # be imported in place of numpy), as the grading command does.
-        target = course / SUBMITTED / READER / assignment / f"{assignment}.ipynb"
-        target.parent.mkdir(parents=True)
-        shutil.copy(path, target)
-        problem = grade_one(course, READER, assignment, timeout)
-        if problem is not None and problem.status != GRADED:
-            result.problem = problem.reason
-            return result
-        if problem is not None:
-            result.notes.append(problem.reason)
-        for row in read_grades(course, [assignment], [READER]):
-            result.exercises.append(Exercise(row["exercise"], row["score"], row["max_score"], row["status"],
-                                             row["message"]))
-    return result
+            for _, result in handed_in:
+                result.problem = str(error)
+            return results
+        for reader, result in handed_in:
+            # Only the notebook is handed in, never the files next to it (a numpy.py there would
+            # be imported in place of numpy), as the grading command does.
+            target = course / SUBMITTED / reader / result.assignment / f"{result.assignment}.ipynb"
+            target.parent.mkdir(parents=True)
+            shutil.copy(result.path, target)
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            problems = list(pool.map(lambda item: grade_one(course, item[0], item[1].assignment, timeout),
+                                     handed_in))
+        for (reader, result), problem in zip(handed_in, problems):
+            if problem is not None and problem.status != GRADED:
+                result.problem = problem.reason
+                continue
+            if problem is not None:
+                result.notes.append(problem.reason)
+            for row in read_grades(course, [result.assignment], [reader]):
+                result.exercises.append(Exercise(row["exercise"], row["score"], row["max_score"], row["status"],
+                                                 row["message"]))
+    return results
 
 
 def notebooks_in(path):
@@ -166,8 +183,7 @@ def main(argv=None):
         print(f"no chapter notebook found at {args.path}", file=sys.stderr)
         return 1
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda p: check(p, args.timeout), paths))
+    results = check_many(paths, args.timeout, args.jobs)
     for result in results:
         print(table(result), end="\n\n")
     if len(results) > 1 or Path(args.path).is_dir():

@@ -11,7 +11,6 @@ import csv
 import json
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -19,7 +18,7 @@ import pytest
 
 from nnpractice_instructor.course import points, submission
 from nnpractice_instructor.layout import SUBMITTED, chapters
-from nnpractice_instructor.selfcheck import check, main as check_main, progress, table
+from nnpractice_instructor.selfcheck import check, check_many, main as check_main, progress, table
 from tests.helpers import independent_exercise, with_syntax_error, write_notebook
 from tests.hostile import SHADOW_NUMPY, WRONG_KINKS
 
@@ -43,8 +42,7 @@ def test_points_and_messages_equal_the_grading_command(graded_class):
                       for r in csv.DictReader(handle)}
     checked = [(student, chapter) for chapter in chapters() for student in COMPARED]
     paths = [course / SUBMITTED / student / chapter / f"{chapter}.ipynb" for student, chapter in checked]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(check, paths))
+    results = check_many(paths, jobs=2)
     for (student, chapter), res in zip(checked, results):
         assert not res.problem, res.problem
         mine = {e.name: (e.score, e.status, e.hint) for e in res.exercises}
