@@ -140,13 +140,16 @@ def nav(chapter, titles):
     return f'<nav class="site">{prev}<a class="index" href="../index.html">Contents</a>{nxt}</nav>'
 
 
-def build_chapter(chapter, root, out, titles, timeout=600):
-    """Execute, clear, render one chapter into out/<chapter>/index.html; returns seconds taken."""
+def build_chapter(chapter, root, out, titles, timeout=600, executed=None):
+    """Execute, clear, render one chapter into out/<chapter>/index.html; returns seconds taken.
+
+    executed: the chapter's solution notebook already executed (as `execute` does it), or None
+    to execute it here."""
     import jinja2
     from nbconvert import HTMLExporter
 
     start = time.perf_counter()
-    nb = student_view(execute(chapter, root, timeout))
+    nb = student_view(executed if executed is not None else execute(chapter, root, timeout))
     exporter = HTMLExporter(template_name="lab", template_file="site.html.j2",
                             extra_loaders=[jinja2.DictLoader({"site.html.j2": TEMPLATE})])
     resources = {"site_nav": nav(chapter, titles), "site_css": CSS,
@@ -166,8 +169,12 @@ def copy_mathjax(out):
     shutil.copytree(static, out / "mathjax", ignore=shutil.ignore_patterns("localization", "SVG"))
 
 
-def build(out=COURSE / "_site", root=COURSE, jobs=None):
-    """Build the whole site into `out` (replaced); returns {chapter: seconds}."""
+def build(out=COURSE / "_site", root=COURSE, jobs=None, executed=None):
+    """Build the whole site into `out` (replaced); returns {chapter: seconds}.
+
+    executed: a function chapter -> that chapter's solution notebook already executed headless
+    with NBGRADER_EXECUTION unset (e.g. shared with other work); the chapters are then only
+    rendered, one after another. None: execute them here, in parallel processes."""
     import nbformat
 
     out, root = Path(out), Path(root)
@@ -179,9 +186,12 @@ def build(out=COURSE / "_site", root=COURSE, jobs=None):
         nb = nbformat.read(root / "solutions" / chapter / f"{chapter}.ipynb", as_version=4)
         titles[chapter], summaries[chapter] = title_and_summary(nb, chapter)
     copy_mathjax(out)
-    with ProcessPoolExecutor(max_workers=jobs or min(len(names), os.cpu_count() or 2)) as pool:
-        futures = {c: pool.submit(build_chapter, c, root, out, titles) for c in names}
-        seconds = {c: f.result() for c, f in futures.items()}
+    if executed is not None:
+        seconds = {c: build_chapter(c, root, out, titles, executed=executed(c)) for c in names}
+    else:
+        with ProcessPoolExecutor(max_workers=jobs or min(len(names), os.cpu_count() or 2)) as pool:
+            futures = {c: pool.submit(build_chapter, c, root, out, titles) for c in names}
+            seconds = {c: f.result() for c, f in futures.items()}
     items = "\n".join(f'<li><a href="{c}/index.html">{html.escape(titles[c])}</a>'
                       f'<div class="summary">{html.escape(summaries[c])}</div></li>' for c in names)
     (out / "index.html").write_text(INDEX.format(items=items), encoding="utf-8")

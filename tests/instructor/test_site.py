@@ -7,6 +7,7 @@ opens every page in headless Chromium with every request to another host
 blocked and counted, and keeps screenshots in artifacts/site/.
 """
 
+import copy
 import functools
 import http.server
 import os
@@ -28,8 +29,8 @@ from tests.helpers import assert_no_secrets, reference_lines
 
 ASSIGNMENTS = chapters()
 
-# one group: under `pytest -n` the site is built once, on one worker
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+# one group with the other tests of executed notebooks: each notebook runs once, on one worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("executed")]
 
 ARTIFACTS = ROOT / "artifacts" / "site"
 # Attributes and CSS that make a browser fetch something (links to read elsewhere are fine).
@@ -38,14 +39,15 @@ ASSET = re.compile(r"""<(?:script|img|link|iframe|source|video|audio|embed)\b[^>
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The folder of the built site (benchmarks/site_build.py times the build).
+def site(tmp_path_factory, executed_solution):
+    """The folder of the built site, rendered from the solution notebooks the session executed once
+    (benchmarks/site_build.py times a whole build, executing them itself).
 
     NNPRACTICE_SITE=<folder> tests an already built site instead."""
     if os.environ.get("NNPRACTICE_SITE"):
         return Path(os.environ["NNPRACTICE_SITE"])
     out = tmp_path_factory.mktemp("site") / "_site"
-    make_site.build(out)
+    make_site.build(out, executed=lambda chapter: copy.deepcopy(executed_solution(chapter)))
     return out
 
 
