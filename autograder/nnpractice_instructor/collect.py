@@ -41,14 +41,14 @@ class Problem:
     status: str = NOT_GRADED
 
 
-SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def safe_id(name):
     """A unique, stable nbgrader student id for any name an LMS can hold.
 
-    A name that is already safe (ASCII letters and digits, then also '.' and
-    '-') is its own id. Any other name (spaces, accents, any script, a
+    A name that is already safe (an ASCII letter or digit, then also '.',
+    '_' and '-') is its own id. Any other name (spaces, accents, any script, a
     leading '-' that nbgrader's command line would read as an option) becomes
     its ASCII letters and digits, joined by '-', then '-' and 8 hex digits of
     a hash of the whole name: names that look alike once normalized ("José

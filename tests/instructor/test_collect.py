@@ -31,7 +31,7 @@ def test_every_name_gets_a_unique_stable_safe_id():
     assert len(set(ids)) == len(NAMES), dict(zip(NAMES, ids))
     assert ids == [safe_id(name) for name in NAMES], "ids must be stable"
     for student in ids:
-        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*", student), student
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", student), student
     assert safe_id("José Núñez").startswith("Jose-Nunez-") and safe_id("张伟").startswith("student-")
 
 
@@ -65,12 +65,13 @@ def test_an_lms_zip_of_names_in_any_script_keeps_every_student(tmp_path):
 def test_unsafe_folders_of_nbgrader_layout_are_renamed(tmp_path):
     """Are submitted/<name>/ folders whose names nbgrader cannot take moved to safe ids, names kept?"""
     source = tmp_path / "export"
-    for name in ("张伟", "-x", "bob"):
+    for name in ("张伟", "-x", "bob", "jo_smith_2"):
         write(source / name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", submission(ASSIGNMENT))
     names = {}
     collect(source, tmp_path / "submitted", [ASSIGNMENT], names=names)
-    assert sorted(p.name for p in (tmp_path / "submitted").iterdir()) == sorted(safe_id(n) for n in ("张伟", "-x", "bob"))
-    assert names[safe_id("张伟")] == "张伟" and names["bob"] == "bob"
+    assert sorted(p.name for p in (tmp_path / "submitted").iterdir()) == \
+        sorted(safe_id(n) for n in ("张伟", "-x", "bob", "jo_smith_2"))
+    assert names[safe_id("张伟")] == "张伟" and names["bob"] == "bob" and safe_id("jo_smith_2") == "jo_smith_2"
 
 
 def test_collect_loose_notebooks_and_zip(tmp_path):
