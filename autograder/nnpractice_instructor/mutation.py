@@ -149,6 +149,9 @@ def expression_mutants(node):
                                 copy.deepcopy(node.func.value)))
                 elif node.args:
                     out.append(("dropped call" if name != "copy" else "view for copy", copy.deepcopy(node.args[0])))
+            elif node.args and name in ("float", "int") and isinstance(node.func, ast.Name):
+                # float(np.float64) is the same number (np.float64 is a float); inert unless the value differs
+                out.append(("dropped call", _probe("cast", ast.Constant(name), copy.deepcopy(node.args[0]))))
             elif node.args:
                 out.append(("dropped call", copy.deepcopy(node.args[0])))
         if name == "array" and isinstance(node.func, ast.Attribute):
@@ -369,9 +372,11 @@ IMMUTABLE = (int, float, complex, str, bytes, tuple, frozenset, type(None), np.g
 
 
 class Probe:
-    """What a "copy added", "in place" or "out of place" mutant did: `mutable` is True once it copied or
-    updated a mutable object (an array, a list, a dict). A mutant that never did is inert: on immutable
-    values a copy is the same value and x += y is x = x + y."""
+    """What a "copy added", "in place", "out of place" or dropped float()/int() mutant did: `mutable` is
+    True once it copied or updated a mutable object (an array, a list, a dict), or kept a value that
+    float()/int() would have changed. A mutant that never did is inert (no input of the run could tell
+    it apart): on immutable values a copy is the same value and x += y is x = x + y, and float() of an
+    np.float64 is the same float."""
 
     def __init__(self):
         self.mutable = False
@@ -381,6 +386,13 @@ class Probe:
             return value
         self.mutable = True
         return value.copy() if hasattr(value, "copy") else copy.copy(value)
+
+    def cast(self, name, value):
+        """`value` itself where the reference had float(value) or int(value); counts as a change only
+        when the value is not already a float (np.float64 is one) or an integer of numpy or Python."""
+        if not isinstance(value, float if name == "float" else (int, np.integer)) or isinstance(value, bool):
+            self.mutable = True
+        return value
 
     def op(self, name, left, right):
         if not isinstance(left, IMMUTABLE):
@@ -488,7 +500,7 @@ def score(chapter, mutants, equivalents):
     survivors = []
     for m in mutants:
         if m.outcome == "inert":
-            m.equivalent = "inert: the copy or in-place change met immutable values only"
+            m.equivalent = "inert: the change met only values it leaves as they are (immutable, or already float/int)"
             equivalent += 1
         elif m.outcome != "survived":
             killed += 1
