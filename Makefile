@@ -10,13 +10,14 @@
 #   make animations redraw the optimizer races of chapter 02 (GIFs), then run make release
 #   make check      grade your own notebooks/ (or NOTEBOOK=path) with the hidden tests, on copies
 #   make site       build the reading edition (static HTML, offline) into _site/
+#   make mutation   mutate every reference answer; score per chapter, survivors in artifacts/mutation/
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: course test test-fast release grade feedback bundle benchmarks clean animations check site
+.PHONY: course test test-fast release grade feedback bundle benchmarks clean animations check site mutation
 
 $(BIN)/.installed: requirements.txt pyproject.toml autograder/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +67,8 @@ check: $(BIN)/.installed
 
 site: $(BIN)/.installed
 	$(BIN)/nnpractice-site _site
+
+# Mutation testing of the hidden tests: fails when a chapter rejects under 98% of its
+# non-equivalent mutants (equivalents: autograder/mutation_equivalents.toml).
+mutation: $(BIN)/.installed
+	$(BIN)/nnpractice-mutation --jobs $(JOBS)

@@ -74,13 +74,16 @@ def eval_numerical_gradient_array(f, x, df, h=1e-5):
 
 
 def kinks_crossed(z, h):
-    """Which ReLU inputs change winner in max(0, z) between z - h and z + h.
+    """Which ReLU inputs a centered difference of step h straddles the kink of.
 
     Inputs:
     - z: array of any shape, pre-activations of a ReLU.
     - h: positive step size of the centered difference.
 
-    Returns a boolean array of z's shape, True where z - h < 0 < z + h.
+    Returns a boolean array of z's shape: True where max(0, .) is not the same
+    linear piece at z - h and at z + h (the two points lie strictly on
+    either side of 0), so that the centered difference there measures a
+    kink, not the slope.
     """
     z = np.asarray(z)
     # nnpractice:reference

@@ -12,38 +12,43 @@ def step_decay(lr0, epoch, factor=0.5, every=5):
     Inputs:
     - lr0: float, the initial learning rate (used for epochs 0 .. every-1).
     - epoch: int >= 0, the epoch about to be trained, counted from 0.
-    - factor: float in (0, 1], multiplies the rate every `every` epochs.
+    - factor: float in (0, 1], what each drop multiplies the rate by.
     - every: int >= 1, number of epochs between two drops.
 
-    Returns a float: lr0 * factor ** floor(epoch / every).
+    Returns a float: the rate for `epoch`. It stays at lr0 for the first
+    `every` epochs, and each further block of `every` epochs is trained at
+    `factor` times the rate of the block before (factor=0.5 halves it).
     """
     # nnpractice:reference
     return lr0 * factor ** (epoch // every)
 
 
 def exponential_decay(lr0, t, k):
-    """Exponentially decayed learning rate lr0 * exp(-k t).
+    """Exponentially decayed learning rate: the same fraction is lost per unit of t.
 
     Inputs:
     - lr0: float, the learning rate at t = 0.
     - t: float or array, the iteration or epoch counter (>= 0).
-    - k: float >= 0, the decay speed (per unit of t).
+    - k: float >= 0, the decay speed: the rate is divided by e each time t
+      grows by 1/k (k = 0: no decay).
 
-    Returns lr0 * exp(-k * t): a float, or an array of t's shape.
+    Returns the rate at t, lr0 at t = 0: a float, or an array of t's shape.
     """
     # nnpractice:reference
     return lr0 * np.exp(-k * t)
 
 
 def inverse_time_decay(lr0, t, k):
-    """1/t decayed learning rate lr0 / (1 + k t).
+    """Inverse-time decayed learning rate: a 1/t tail.
 
     Inputs:
     - lr0: float, the learning rate at t = 0.
     - t: float or array, the iteration or epoch counter (>= 0).
-    - k: float >= 0, the decay speed: at t = 1/k the rate is halved.
+    - k: float >= 0, the decay speed (k = 0: no decay).
 
-    Returns lr0 / (1 + k * t): a float, or an array of t's shape.
+    Returns the rate at t: a float, or an array of t's shape. It is lr0 at
+    t = 0, lr0 / 2 at t = 1/k, lr0 / 3 at t = 2/k, and so on: the
+    reciprocal of the rate grows linearly with t.
     """
     # nnpractice:reference
     return lr0 / (1 + k * t)
@@ -87,7 +92,8 @@ def momentum_schedule(epoch, ramp_epochs=10, start=0.5, end=0.99):
     - start, end: floats in [0, 1), the momentum at epoch 0 and from
       ramp_epochs on.
 
-    Returns a float: start + (end - start) * min(epoch / ramp_epochs, 1).
+    Returns a float: `start` at epoch 0, `end` from epoch ramp_epochs on, and
+    in between on the straight line joining them (epochs may be fractional).
     """
     # nnpractice:reference
     fraction = min(epoch / ramp_epochs, 1.0)

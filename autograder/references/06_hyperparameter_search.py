@@ -14,7 +14,11 @@ def log_uniform(rng, lo, hi, size=None):
     - lo, hi: floats, exponents (lo < hi): samples lie in [10**lo, 10**hi].
     - size: None for one float, or an int or tuple for an array of that shape.
 
-    Returns 10 ** u, with u drawn by one call rng.uniform(lo, hi, size).
+    Returns a float (size None) or an array of shape `size`: samples on
+    [10**lo, 10**hi] such that every decade inside gets the same share.
+    Draw them with exactly one call of rng.uniform (on the exponents), so
+    that the same seed gives the same samples as the grader's: random draws
+    can only be graded by value if everyone uses the generator the same way.
     """
     # nnpractice:reference
     return 10 ** rng.uniform(lo, hi, size)
@@ -149,8 +153,12 @@ def checkpoint_name(val_acc, config):
     - val_acc: float in [0, 1], the trial's validation accuracy.
     - config: dict name -> float, its hyperparameters.
 
-    Returns a str: "val_{val_acc:.4f}", then "__{name}={value:.4e}" for every
-    name in alphabetical order, then ".pkl".
+    Returns a str that sorts by accuracy and names the trial unambiguously:
+    "val_" and the accuracy with 4 decimals; then, for every hyperparameter
+    in alphabetical order of its name, "__", the name, "=" and the value in
+    scientific notation with 4 decimals (1.0000e-03), so that the same
+    config always gives the same name whatever order its dict has; then
+    ".pkl".
     """
     # nnpractice:reference
     parts = [f"__{name}={config[name]:.4e}" for name in sorted(config)]

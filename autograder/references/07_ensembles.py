@@ -74,9 +74,11 @@ def update_running_average(average, params, decay=0.99):
     - decay: float beta in [0, 1): weight of the old average; the current
       parameters get weight 1 - beta.
 
-    Returns a dict name -> new array: copies of params on the first call,
-    else decay * average + (1 - decay) * params, name by name. Neither
-    argument's arrays are modified or returned.
+    Returns a dict name -> new array: copies of params on the first call;
+    after that, the weighted mean of the old average (weight decay) and the
+    current parameters (weight 1 - decay), name by name, so that parameters
+    k steps old weigh decay**k times less. Neither argument's arrays are
+    modified or returned.
     """
     if average is None:
         return {name: w.copy() for name, w in params.items()}

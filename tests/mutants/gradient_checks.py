@@ -219,3 +219,26 @@ def grad_check_sparse__unseeded(f, params, grads, num_checks=5, h=1e-5, seed=0):
             worst = max(worst, _check_coordinate(f, param, ix, grads[name][ix], h))
         errors[name] = worst
     return errors
+
+
+def rel_error__signed_scale(a, b):
+    """Scales by max(a, |b|): a negative a of the larger size does not count by its magnitude."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    scale = np.maximum(a, np.abs(b))
+    safe_scale = np.where(scale > 0, scale, 1.0)
+    return float(np.max(np.abs(a - b) / safe_scale))
+
+
+def eval_numerical_gradient_array__keeps_the_returned_array(f, x, df, h=1e-5):
+    """Keeps f(x + h) without a copy: when f returns the same array each call, the difference is 0."""
+    grad = np.zeros_like(x, dtype=np.float64)
+    for ix in np.ndindex(x.shape):
+        old_value = x[ix]
+        x[ix] = old_value + h
+        out_plus = f(x)
+        x[ix] = old_value - h
+        out_minus = f(x)
+        x[ix] = old_value
+        grad[ix] = np.sum((out_plus - out_minus) * df) / (2 * h)
+    return grad

@@ -115,3 +115,22 @@ def momentum_schedule__never_capped(epoch, ramp_epochs=10, start=0.5, end=0.99):
 def momentum_schedule__backwards(epoch, ramp_epochs=10, start=0.5, end=0.99):
     """Ramps from end down to start."""
     return end + (start - end) * min(epoch / ramp_epochs, 1.0)
+
+
+def reduce_on_plateau__gain_of_exactly_min_delta_improves(val_acc, state):
+    """Counts a gain of exactly min_delta as an improvement (>= where the contract says more than)."""
+    state.setdefault("factor", 0.5)
+    state.setdefault("patience", 2)
+    state.setdefault("min_delta", 1e-3)
+    state.setdefault("min_lr", 1e-6)
+    state.setdefault("best", -np.inf)
+    state.setdefault("wait", 0)
+    if val_acc >= state["best"] + state["min_delta"]:
+        state["best"] = val_acc
+        state["wait"] = 0
+    else:
+        state["wait"] += 1
+        if state["wait"] >= state["patience"]:
+            state["learning_rate"] = max(state["learning_rate"] * state["factor"], state["min_lr"])
+            state["wait"] = 0
+    return state["learning_rate"], state
