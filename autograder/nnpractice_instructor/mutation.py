@@ -66,7 +66,7 @@ COMPARES = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, 
 SWAPS = {"max": "min", "min": "max", "maximum": "minimum", "minimum": "maximum", "argmax": "argmin",
          "argmin": "argmax", "sum": "mean", "mean": "sum", "floor": "ceil", "ceil": "floor", "nanmax": "nanmin",
          "nanmin": "nanmax", "var": "std", "std": "var", "exp": "expm1", "log": "log1p", "log10": "log",
-         "log1p": "log", "round": "floor", "cumsum": "cumprod", "zeros_like": "empty_like"}
+         "log1p": "log", "round": "floor", "cumsum": "cumprod"}
 DROPPABLE_CALLS = {"abs", "sqrt", "copy", "array", "float", "int", "sorted", "list", "asarray", "clip", "squeeze",
                    "ravel", "reshape", "flatten", "astype"}
 OPERATORS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv", ast.FloorDiv: "floordiv",
@@ -141,6 +141,14 @@ def expression_mutants(node):
             else:
                 func.id = SWAPS[name]
             out.append(("swapped function", _with(node, func=func)))
+        if name == "zeros_like" and isinstance(node.func, ast.Attribute):
+            # np.empty_like, made deterministic: memory that happens to hold zeros would let the
+            # mistake pass one run and fail the next, so the garbage is NaN every time
+            func = copy.deepcopy(node.func)
+            func.attr = "full_like"
+            garbage = ast.Attribute(value=copy.deepcopy(node.func.value), attr="nan", ctx=ast.Load())
+            out.append(("uninitialized memory (empty_like)",
+                        _with(node, func=func, args=[*copy.deepcopy(node.args), garbage])))
         if name in DROPPABLE_CALLS:
             if isinstance(node.func, ast.Attribute) and name in ("copy", "astype", "reshape", "ravel",
                                                                   "flatten", "squeeze", "clip"):
