@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nnpractice_instructor import sandbox
 from nnpractice_instructor.collect import GRADED, check_notebook
 from nnpractice_instructor.course import scratch_course
 from nnpractice_instructor.grade import ensure_in_gradebook
@@ -70,9 +71,12 @@ def assignment_of(path):
     raise ValueError(f"{path}: not a chapter of the course (expected one of {', '.join(known)})")
 
 
-def check(path, timeout=CELL_TIMEOUT):
+def check(path, timeout=CELL_TIMEOUT, sandboxed=None):
     """Self-check one notebook with the grading command's pipeline; returns a Result. Never raises
-    for a broken notebook."""
+    for a broken notebook. sandboxed: run the kernel in the sandbox (default: where it can run; a
+    reader only grades their own work, so the check runs without it elsewhere)."""
+    if sandboxed is None:
+        sandboxed = not sandbox.unavailable()
     path = Path(path).resolve()
     try:
         assignment = assignment_of(path)
@@ -95,7 +99,7 @@ def check(path, timeout=CELL_TIMEOUT):
         target = course / SUBMITTED / READER / assignment / f"{assignment}.ipynb"
         target.parent.mkdir(parents=True)
         shutil.copy(path, target)
-        problem = grade_one(course, READER, assignment, timeout)
+        problem = grade_one(course, READER, assignment, timeout, sandboxed=sandboxed)
         if problem is not None and problem.status != GRADED:
             result.problem = problem.reason
             return result
@@ -165,9 +169,13 @@ def main(argv=None):
     if not paths:
         print(f"no chapter notebook found at {args.path}", file=sys.stderr)
         return 1
+    why = sandbox.unavailable()
+    if why:
+        print(f"note: your code runs without the sandbox on this machine ({why}); it is your own work, so "
+              "that is safe here, but the instructor's grading runs sandboxed\n")
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda p: check(p, args.timeout), paths))
+        results = list(pool.map(lambda p: check(p, args.timeout, not why), paths))
     for result in results:
         print(table(result), end="\n\n")
     if len(results) > 1 or Path(args.path).is_dir():
