@@ -51,8 +51,8 @@ def grading_environment():
 def run_nbgrader(course, *args, timeout=None, env=None):
     """Run `nbgrader ARGS` for the course in `course` (with `env` added to the grading environment);
     returns the CompletedProcess (text output)."""
-    return subprocess.run(nbgrader_command(*args), cwd=autograder_dir(course), env={**grading_environment(), **(env or {})},
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(nbgrader_command(*args), cwd=autograder_dir(course),
+                          env={**grading_environment(), **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 
 class NbgraderFailed(RuntimeError):

@@ -51,6 +51,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -110,6 +111,8 @@ def unavailable():
                 "or grade in a container (autograder/README.md)")
     if sys.platform != "linux":
         return "bubblewrap needs Linux namespaces: grade in a Linux container (autograder/README.md)"
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        return "setpriv (util-linux) was not found: as root, kernels need it to drop to an unprivileged uid"
     return _probe(bwrap, os.geteuid() == 0)
 
 
@@ -148,8 +151,7 @@ def uid_slot():
             finally:
                 handle.close()
             return
-        import time
-        time.sleep(0.5)
+        time.sleep(0.5)  # every uid in use: wait for a submission to finish
 
 
 # ---- the kernelspec a submission is graded with ------------------------------------------
@@ -187,7 +189,8 @@ KEPT_VARIABLES = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING", "LANG", "LANGUAGE
 def kernel_environment(environ):
     """The kernel's environment: a few harmless variables of the grader's, nothing naming the course."""
     kept = {k: v for k, v in environ.items() if k in KEPT_VARIABLES or k.startswith("LC_")}
-    return {**kept, "HOME": "/tmp", "TMPDIR": "/tmp", "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+    return {**kept, "HOME": "/tmp", "TMPDIR": "/tmp",
+            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
             # the instructor's package must not look for a course in the sandbox (there is none)
             "NNPRACTICE_COURSE": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
 
