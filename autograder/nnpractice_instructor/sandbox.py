@@ -11,8 +11,9 @@ a new mount, PID, network, IPC and UTS namespace in which
   else of the course root exists: solutions/, the references, the gradebook,
   other students, the instructor's home are not there under any path;
 - the only writable places are a size-limited /tmp (the kernel's working
-  folder) and /dev/shm, which vanish with the kernel, and the folder of the
-  kernel's IPC sockets;
+  folder) and /dev/shm, which vanish with the kernel (and the folder of the
+  kernel's IPC sockets until the kernel has bound them, as root; always,
+  as another user);
 - every process dies with the kernel (`--unshare-pid --die-with-parent`):
   no detached process survives it;
 - resource limits hold: address space (memory), processes, file size and
@@ -48,6 +49,7 @@ import json
 import os
 import resource
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -275,11 +277,52 @@ def launch(argv=None):
     inside = os.path.join(args.sockets, "kernel-" + os.path.basename(args.connection_file))
     shutil.copyfile(args.connection_file, inside)
     if args.uid is not None:
+        os.chown(args.sockets, args.uid, args.uid)
         os.chown(inside, args.uid, args.uid)
+        close_when_bound(args.sockets, inside)
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", inside]
     command = bwrap_command(bwrap, json.loads(args.read_only), args.sockets, args.uid, limits, kernel)
     set_limits(limits, processes=args.uid is not None)
     os.execve(bwrap, command, kernel_environment(os.environ))
+
+
+def close_when_bound(folder, connection_file, timeout=120):
+    """(root) Once the kernel has bound its IPC sockets in `folder`, give the folder and its other files
+    to root, so that nothing running in the sandbox can create or grow a file there.
+
+    The folder is first given to the kernel's uid (a kernel started again after a crash binds new
+    sockets in it). A detached process of the launcher waits, at most `timeout` seconds, for the
+    socket files the connection file names, since the kernel binds them after the launcher has
+    become bwrap.
+    """
+    info = json.loads(Path(connection_file).read_text())
+    if info.get("transport") != "ipc":
+        return
+    expected = [f"{info['ip']}-{info[name]}" for name in
+                ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")]
+    first = os.fork()
+    if first:
+        os.waitpid(first, 0)
+        return
+    try:
+        if os.fork():
+            return
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # never hold the grader's output pipes open
+            os.dup2(null, fd)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not all(
+                os.path.exists(path) and stat.S_ISSOCK(os.lstat(path).st_mode) for path in expected):
+            time.sleep(0.02)
+        os.chown(folder, 0, 0)
+        os.chmod(folder, 0o755)
+        for entry in os.scandir(folder):
+            if not stat.S_ISSOCK(entry.stat(follow_symlinks=False).st_mode):
+                os.chown(entry.path, 0, 0)
+    except OSError:
+        pass
+    finally:
+        os._exit(0)
 
 
 # ---- what a cell's error says about the limits ----------------------------------------------

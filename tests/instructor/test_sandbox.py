@@ -46,6 +46,8 @@ def write(path):
     except OSError as error:
         return type(error).__name__
 report["writes"] = {path: write(path) for path in PATHS_TO_WRITE}
+mounts = [line.split()[4] for line in open("/proc/self/mountinfo")]
+report["writable_mounts"] = sorted(m for m in set(mounts) if write(os.path.join(m, "probe.txt")) == "written")
 import numpy, nnpractice, nnpractice.data
 report["digits"] = list(nnpractice.data.load_digits()[0].shape)
 try:
@@ -135,6 +137,15 @@ def test_kernel_writes_only_in_its_own_folder(inside):
     writes = report["writes"]
     assert writes.pop("/tmp/mine.txt") == "written"
     assert all(result in ("PermissionError", "OSError", "FileNotFoundError") for result in writes.values()), writes
+
+
+@needs_sandbox
+def test_only_the_kernels_own_folders_are_writable(inside):
+    """Of every mount point in the sandbox, are /tmp and /dev/shm the only writable ones (and, as another
+    user than root, the kernel's socket folder)?"""
+    report, _ = inside
+    writable = [m for m in report["writable_mounts"] if "nnp-kernel-" not in m or os.geteuid() == 0]
+    assert writable == ["/dev/shm", "/tmp"], report["writable_mounts"]
 
 
 @needs_sandbox
