@@ -9,10 +9,15 @@ grad_check_sparse 3 (13 in all).
 """
 
 import copy
+import socket
+import tempfile
+from functools import lru_cache
+from pathlib import Path
 
 from nbformat.v4 import new_code_cell
 
 from nnpractice_instructor.course import answer_cells, points, read, submission
+from nnpractice_instructor.layout import COURSE
 
 ASSIGNMENT = "01_gradient_checks"
 STUB = "    raise NotImplementedError()\n"
@@ -207,9 +212,210 @@ def input_transformer_blanks_tests():
     return insert_after(nb, "rel_error", source), None, {e: 0 for e in full()}
 
 
+# ---- resource bombs: each stops by itself, so that it stays harmless if the sandbox fails ----
+
+
+def with_reference_kinks(source):
+    """The answer cell of kinks_crossed: the reference renamed _kinks_reference, then `source`
+    (a kinks_crossed that does something first, then returns the reference's answer)."""
+    renamed = reference("kinks_crossed").replace("def kinks_crossed(", "def _kinks_reference(")
+    return renamed + "\n\n" + source
+
+
+MEMORY_BOMB = '''
+def kinks_crossed(z, h):
+    """Reserves 40 GiB (1 GiB at a time, never touched, so harmless without a limit), then answers."""
+    import numpy as np
+    held = [np.empty(2 ** 30, dtype=np.uint8) for _ in range(40)]
+    del held
+    return _kinks_reference(z, h)
+'''
+
+
+def memory_bomb():
+    """kinks_crossed asks for 40 GiB: the memory limit fails that function only."""
+    return submission(ASSIGNMENT, {"kinks_crossed": with_reference_kinks(MEMORY_BOMB)}), None, without("kinks_crossed")
+
+
+FORK_BOMB = '''
+def kinks_crossed(z, h):
+    """Forks up to 2,000 processes that each exit after 2 seconds, then answers."""
+    import os
+    import time
+    children = []
+    try:
+        for _ in range(2000):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    time.sleep(2)
+                finally:
+                    os._exit(0)
+            children.append(pid)
+    finally:
+        for pid in children:
+            os.waitpid(pid, 0)
+    return _kinks_reference(z, h)
+'''
+
+
+def fork_bomb():
+    """kinks_crossed forks 2,000 processes: the process limit fails that function only."""
+    return submission(ASSIGNMENT, {"kinks_crossed": with_reference_kinks(FORK_BOMB)}), None, without("kinks_crossed")
+
+
+DISK_FILLER = '''
+def kinks_crossed(z, h):
+    """Writes 2 GiB in 64 MiB files into the working folder, deletes them, then answers."""
+    import os
+    block = bytes(64 * 2 ** 20)
+    written = []
+    try:
+        for index in range(32):
+            written.append(f"filler-{index}.bin")
+            with open(written[-1], "wb") as handle:
+                handle.write(block)
+    finally:
+        for name in written:
+            if os.path.exists(name):
+                os.remove(name)
+    return _kinks_reference(z, h)
+'''
+
+
+def disk_filler():
+    """kinks_crossed writes 2 GiB: the disk limit fails that function only."""
+    return submission(ASSIGNMENT, {"kinks_crossed": with_reference_kinks(DISK_FILLER)}), None, without("kinks_crossed")
+
+
+@lru_cache(maxsize=None)
+def listener():
+    """A TCP socket of the test process listening on 127.0.0.1; nothing graded may reach it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    return server
+
+
+def network_connection():
+    """kinks_crossed must phone 127.0.0.1 (a port the test listens on) to answer: it cannot."""
+    port = listener().getsockname()[1]
+    source = f'''
+def kinks_crossed(z, h):
+    """Answers only after sending a message to a listener outside the grader."""
+    import socket
+    with socket.create_connection(("127.0.0.1", {port}), timeout=2) as connection:
+        connection.sendall(b"kinks_crossed escaped the sandbox")
+    return _kinks_reference(z, h)
+'''
+    return submission(ASSIGNMENT, {"kinks_crossed": with_reference_kinks(source)}), None, without("kinks_crossed")
+
+
+WATCHED = Path(tempfile.gettempdir()) / "nnpractice-hostile-watched"  # created empty by the test
+DETACHED_MARKER = "nnpractice-hostile-detached"
+
+
+def detached_process():
+    """A student cell leaves a double-forked process that, for 30 seconds, tries to write into a
+    folder of the grading machine: it must die with the kernel (and could not see the folder)."""
+    script = (f"import time, pathlib\n"
+              f"for step in range(60):\n"
+              f"    time.sleep(0.5)\n"
+              f"    try:\n"
+              f"        pathlib.Path({str(WATCHED)!r}, f'escaped-{{step}}').write_text('alive')\n"
+              f"    except OSError:\n"
+              f"        pass\n")
+    cell = (f"import os, sys\n"
+            f"if os.fork() == 0:\n"
+            f"    os.setsid()\n"
+            f"    if os.fork() == 0:\n"
+            f"        os.execv(sys.executable, [sys.executable, '-c', {script!r}, {DETACHED_MARKER!r}])\n"
+            f"    os._exit(0)\n"
+            f"os.wait()\n")
+    return insert_after(submission(ASSIGNMENT), "rel_error", cell), None, full()
+
+
+# ---- an empty notebook whose answer cells look for the references by every route ----
+
+FIND_REFERENCES = '''
+def _find_references(candidates):
+    """Executes the chapter's reference module found next to or above any candidate path."""
+    from pathlib import Path
+    for candidate in candidates:
+        try:
+            path = Path(candidate)
+            for folder in [path, *path.parents]:
+                for relative in ("autograder/references/01_gradient_checks.py", "references/01_gradient_checks.py"):
+                    if (folder / relative).is_file():
+                        namespace = {}
+                        exec((folder / relative).read_text(), namespace)
+                        return namespace
+        except (OSError, ValueError):
+            continue
+    raise LookupError("no reference solutions found")
+'''
+
+ROUTES = {
+    "absolute_path": f"[{str(COURSE)!r}]",
+    "package_path": ("[nnpractice.__file__, nnpractice_instructor.__file__, *[path for name, module in "
+                     "list(sys.modules.items()) if name.startswith('__editable__') "
+                     "for path in getattr(module, 'MAPPING', {}).values()]]"),
+    "proc": ("[token.lstrip('sqlite:') for pid in os.listdir('/proc') if pid.isdigit() "
+             "for kind in ('cmdline', 'environ') for token in _read(f'/proc/{pid}/{kind}').replace('=', '\\0')"
+             ".replace(':', '\\0').split('\\0') if token.startswith('/')]"),
+    "environment": "[part for value in os.environ.values() for part in value.replace('=', ':').split(':')]",
+    "home": ("[os.path.expanduser('~'), '/root', *glob.glob('/home/*'), *glob.glob(os.path.expanduser('~') + '/*'), "
+             "*glob.glob(os.path.expanduser('~') + '/*/*'), *glob.glob('/root/*')]"),
+}
+ROUTE_IMPORTS = ("import glob, os, sys\nimport nnpractice, nnpractice_instructor\n\n"
+                 "def _read(path):\n    try:\n        return open(path, errors='replace').read()\n"
+                 "    except OSError:\n        return ''\n")
+
+
+def steals_references(route):
+    """The untouched release in which every answer cell defines its function by the reference found by `route`."""
+    nb = read("notebooks", ASSIGNMENT)
+    for cell in nb.cells:
+        name = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if name in full() and cell.metadata["nbgrader"].get("solution"):
+            cell.source = (ROUTE_IMPORTS + FIND_REFERENCES +
+                           f"\ndef {name}(*args, **kwargs):\n"
+                           f"    return _find_references({ROUTES[route]})[{name!r}](*args, **kwargs)\n")
+    return nb, None, {e: 0 for e in full()}
+
+
+def steals_by_absolute_path():
+    """Answers read the references at the course's absolute path: nothing there, 0 points."""
+    return steals_references("absolute_path")
+
+
+def steals_by_package_path():
+    """Answers look beside nnpractice.__file__ and the editable install's finder paths: 0 points."""
+    return steals_references("package_path")
+
+
+def steals_by_proc():
+    """Answers look at every path in /proc/<pid>/cmdline and environ (the grader's gradebook path): 0 points."""
+    return steals_references("proc")
+
+
+def steals_by_environment():
+    """Answers look at every path in the environment variables: 0 points."""
+    return steals_references("environment")
+
+
+def steals_by_home():
+    """Answers search the home folders (the test sets HOME beside the course): 0 points."""
+    return steals_references("home")
+
+
+BOMBS = [memory_bomb, fork_bomb, disk_filler]
+SANDBOX_CASES = [*BOMBS, network_connection, detached_process, steals_by_absolute_path, steals_by_package_path,
+                 steals_by_proc, steals_by_environment, steals_by_home]
+
 CASES = [infinite_loop_cell, infinite_loop_in_function, kernel_crash_cell, kernel_crash_in_function,
          syntax_error, deleted_and_reordered_cells, edited_test_cells, duplicated_answer_cell, edited_metadata,
          renamed_notebook, invalid_json,
          huge_output, writes_to_stderr, reads_solutions_and_gradebook, patches_numpy_at_top_level,
          patches_numpy_inside_function, patches_builtins, input_transformer_blanks_tests,
-         shadows_numpy_with_a_file]
+         shadows_numpy_with_a_file, *SANDBOX_CASES]

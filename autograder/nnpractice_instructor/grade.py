@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from nnpractice_instructor import sandbox
 from nnpractice_instructor.collect import GRADED, collect
 from nnpractice_instructor.feedback import write_feedback
 from nnpractice_instructor.layout import CELL_TIMEOUT, COURSE, JOBS, SUBMISSION_TIMEOUT, SUBMITTED, chapters
@@ -57,7 +58,19 @@ def main(argv=None):
     parser.add_argument("--out", help="folder for the CSV files and analytics (default: the course's grades/)")
     parser.add_argument("--feedback", action="store_true", help="also write feedback HTML")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-sandbox-i-accept-the-risk", dest="no_sandbox", action="store_true",
+                        help="grade where bubblewrap cannot run: student code then runs with your rights, network "
+                             "and files (see the threat model in autograder/README.md)")
     args = parser.parse_args(argv)
+
+    why = sandbox.unavailable()
+    if why and not args.no_sandbox:
+        print(f"nnpractice-grade: student code cannot be sandboxed here: {why}.\nGrading stopped. Grade on "
+              "Linux with bubblewrap, or in a container (autograder/README.md); to grade without the sandbox "
+              "anyway, pass --no-sandbox-i-accept-the-risk.", file=sys.stderr)
+        return 2
+    if why:
+        print(f"nnpractice-grade: WARNING: grading WITHOUT the sandbox ({why})", file=sys.stderr)
 
     course = Path(args.course).resolve()
     out = Path(args.out or course / "grades")
@@ -74,7 +87,8 @@ def main(argv=None):
         return 2
     pairs = [(folder.parent.name, folder.name) for folder in sorted(submitted.glob("*/*"))
              if folder.name in assignments and (folder / f"{folder.name}.ipynb").is_file()]
-    problems += grade_all(course, pairs, args.jobs, args.timeout, args.submission_timeout, not args.no_progress)
+    problems += grade_all(course, pairs, args.jobs, args.timeout, args.submission_timeout, not args.no_progress,
+                          sandboxed=not why)
     students = sorted({p.name for p in submitted.iterdir() if p.is_dir()})
     if args.feedback:
         problems += write_feedback(course, pairs)

@@ -331,7 +331,7 @@ def function_mutants(chapter, function, lines):
             options = expression_mutants(node)
             if kind == "default":
                 options = [(f"default {op}", new) for op, new in options]
-        for operator, new in options:
+        for operator_name, new in options:
             mutated = copy.deepcopy(function)
             _replace(mutated, path, new)
             ast.fix_missing_locations(mutated)
@@ -342,7 +342,7 @@ def function_mutants(chapter, function, lines):
                 continue
             if source == ast.unparse(function):
                 continue
-            key = f"{operator}: {_first_line(node)} -> {_first_line(new)}"
+            key = f"{operator_name}: {_first_line(node)} -> {_first_line(new)}"
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:
                 key += f" #{seen[key]}"

@@ -3,8 +3,10 @@
 nbgrader's autograde grades one submission after another. Here every
 (student, assignment) runs as its own `nbgrader autograde --student` process,
 `jobs` at a time, in a temporary course folder that holds only that
-submission: solutions/, the references (the kernel guard receives them as
-source) and the other students are not there to read. All
+submission, and its kernel runs in an operating-system sandbox (sandbox.py:
+bubblewrap, no network, read-only system, no course root, resource limits).
+A cell that hits a limit of the sandbox fails by itself; the submission is
+graded, and a problem row names the limit. All
 processes write to the course's gradebook; the autograded notebook is copied
 back into the course's autograded/ folder for feedback.
 
@@ -27,6 +29,7 @@ import nbformat
 from tqdm import tqdm
 
 from nnpractice_instructor.collect import GRADED, NOT_GRADED, Problem
+from nnpractice_instructor import sandbox as os_sandbox
 from nnpractice_instructor.kernels import command_line_options, socket_folder
 from nnpractice_instructor.layout import (ATTEMPTS, AUTOGRADED, CELL_TIMEOUT, JOBS, SUBMISSION_TIMEOUT, SUBMITTED,
                                           autograder_dir, gradebook_url, notebook_path)
@@ -59,10 +62,11 @@ def open_gradebook(course):
     return Gradebook(gradebook_url(course))
 
 
-def run_nbgrader(course, *args, timeout=None):
-    """Run `nbgrader ARGS` for the course in `course`; returns the CompletedProcess (text output)."""
-    return subprocess.run(nbgrader_command(*args), cwd=autograder_dir(course), env=grading_environment(),
-                          capture_output=True, text=True, timeout=timeout)
+def run_nbgrader(course, *args, timeout=None, env=None):
+    """Run `nbgrader ARGS` for the course in `course` (with `env` added to the grading environment);
+    returns the CompletedProcess (text output)."""
+    return subprocess.run(nbgrader_command(*args), cwd=autograder_dir(course),
+                          env={**grading_environment(), **(env or {})}, capture_output=True, text=True, timeout=timeout)
 
 
 class NbgraderFailed(RuntimeError):
@@ -88,33 +92,46 @@ def repaired_submission(course, student, assignment):
 
 
 def grade_one(course, student, assignment, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT,
-              attempts=ATTEMPTS):
+              attempts=ATTEMPTS, sandboxed=True):
     """Autograde one submission in a sandbox, up to `attempts` times; returns a Problem or None.
 
-    A submission repaired before grading, or graded after a failed attempt, is
-    still returned as a Problem (graded, with what happened), so that the
-    instructor hears of it.
+    A submission repaired before grading, graded after a failed attempt, or
+    with a cell that hit a limit of the sandbox, is still returned as a Problem
+    (graded, with what happened), so that the instructor hears of it.
+    sandboxed=False runs the kernel without the operating-system sandbox (the
+    instructor accepted the risk); sandboxed=True raises SandboxUnavailable
+    where it cannot run.
     """
+    if sandboxed and os_sandbox.unavailable():
+        raise os_sandbox.SandboxUnavailable(os_sandbox.unavailable())
     nb, repairs = repaired_submission(course, student, assignment)
-    notes = ["repaired: " + "; ".join(repairs)] if repairs else []
+    repaired = ["repaired: " + "; ".join(repairs)] if repairs else []
     failures = []
     for attempt in range(1, attempts + 1):
         with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
-            failure = autograde_in_sandbox(course, student, assignment, nb, Path(tmp), timeout, submission_timeout)
-        if failure is None and attempt > 1:
-            notes.append(f"graded at attempt {attempt} after " + "; ".join(failures))
+            failure = autograde_in_sandbox(course, student, assignment, nb, Path(tmp), timeout, submission_timeout,
+                                           sandboxed)
         if failure is None:
+            graded_after = [f"graded at attempt {attempt} after " + "; ".join(failures)] if failures else []
+            notes = repaired + graded_after + limits_hit(course, student, assignment)
             return Problem(student, assignment, "; ".join(notes), status=GRADED) if notes else None
         failures.append(f"attempt {attempt}: {failure}")
         if failure.startswith(OVERTIME):
             break  # the notebook's own doing: another attempt would take as long
         log.warning("%s / %s: attempt %d failed (%s)", student, assignment, attempt, failure)
-    return Problem(student, assignment, "; ".join(notes + failures), status=NOT_GRADED)
+    return Problem(student, assignment, "; ".join(repaired + failures), status=NOT_GRADED)
 
 
-def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, submission_timeout):
-    """Run `nbgrader autograde` on the notebook node `nb` of one submission, written into `sandbox`;
-    the reason it failed, or None."""
+def limits_hit(course, student, assignment):
+    """What the autograded notebook says about the sandbox's limits: ['cell N: ... limit ... was hit']."""
+    path = course / AUTOGRADED / student / assignment / f"{assignment}.ipynb"
+    return os_sandbox.limits_hit(nbformat.read(path, as_version=4)) if path.is_file() else []
+
+
+def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, submission_timeout, sandboxed=True):
+    """Run `nbgrader autograde` on the notebook node `nb` of one submission, written into `sandbox` (a
+    folder of its own), its kernel in the operating-system sandbox unless sandboxed=False; the reason
+    it failed, or None."""
     # Only the notebook and nbgrader's timestamp.txt (for late penalties): any other file
     # handed in would sit in the kernel's working folder, where a numpy.py would be imported
     # in place of numpy.
@@ -124,13 +141,14 @@ def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, subm
     timestamp = course / SUBMITTED / student / assignment / "timestamp.txt"
     if timestamp.is_file():
         shutil.copy2(timestamp, folder / timestamp.name)
-    with socket_folder() as sockets:
+    with socket_folder() as sockets, os_sandbox.uid_slot() as uid:
+        env, options = os_sandbox.prepare(sandbox, sockets, uid) if sandboxed else ({}, [])
         try:
             result = run_nbgrader(course, "autograde", assignment, "--student", student, "--force",
                                   f"--CourseDirectory.root={sandbox}",
                                   f"--CourseDirectory.db_url={gradebook_url(course)}",
                                   f"--ExecutePreprocessor.timeout={timeout}", *command_line_options(sockets),
-                                  timeout=submission_timeout)
+                                  *options, timeout=submission_timeout, env=env)
         except subprocess.TimeoutExpired:
             return f"{OVERTIME} {submission_timeout} s and was stopped"
     graded = sandbox / AUTOGRADED / student / assignment
@@ -150,10 +168,14 @@ def nbgrader_errors(result):
     return (reason or f"nbgrader exited with status {result.returncode} and no message")[:500]
 
 
-def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT, progress=True):
+def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT, progress=True,
+              sandboxed=True):
     """Grade every (student, assignment) pair, `jobs` at a time; returns [Problem]."""
+    if sandboxed and os_sandbox.unavailable():
+        raise os_sandbox.SandboxUnavailable(os_sandbox.unavailable())
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_one, course, s, a, timeout, submission_timeout) for s, a in pairs]
+        futures = [pool.submit(grade_one, course, s, a, timeout, submission_timeout, ATTEMPTS, sandboxed)
+                   for s, a in pairs]
         results = [f.result() for f in tqdm(as_completed(futures), total=len(futures), desc="grading",
                                             unit="notebook", disable=not progress)]
     return [problem for problem in results if problem]

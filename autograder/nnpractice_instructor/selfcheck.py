@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nnpractice_instructor import sandbox
 from nnpractice_instructor.collect import GRADED, check_notebook
 from nnpractice_instructor.course import scratch_course
 from nnpractice_instructor.grade import ensure_in_gradebook
@@ -70,18 +71,22 @@ def assignment_of(path):
     raise ValueError(f"{path}: not a chapter of the course (expected one of {', '.join(known)})")
 
 
-def check(path, timeout=CELL_TIMEOUT):
+def check(path, timeout=CELL_TIMEOUT, sandboxed=None):
     """Self-check one notebook with the grading command's pipeline; returns a Result. Never raises
-    for a broken notebook."""
-    return check_many([path], timeout)[0]
+    for a broken notebook. sandboxed: as in check_many."""
+    return check_many([path], timeout, sandboxed=sandboxed)[0]
 
 
-def check_many(paths, timeout=CELL_TIMEOUT, jobs=1):
+def check_many(paths, timeout=CELL_TIMEOUT, jobs=1, sandboxed=None):
     """Self-check notebooks with the grading command's pipeline, `jobs` at a time; returns [Result].
 
     All of them are handed in to one scratch course (reader-1, reader-2, ...), so that each
     chapter is recorded in its gradebook once. Never raises for a broken notebook.
+    sandboxed: run the kernels in the sandbox (default: where it can run; a reader only grades
+    their own work, so the check runs without it elsewhere).
     """
+    if sandboxed is None:
+        sandboxed = not sandbox.unavailable()
     results, handed_in = [], []
     for path in map(lambda p: Path(p).resolve(), paths):
         try:
@@ -110,8 +115,8 @@ def check_many(paths, timeout=CELL_TIMEOUT, jobs=1):
             target.parent.mkdir(parents=True)
             shutil.copy(result.path, target)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            problems = list(pool.map(lambda item: grade_one(course, item[0], item[1].assignment, timeout),
-                                     handed_in))
+            problems = list(pool.map(lambda item: grade_one(course, item[0], item[1].assignment, timeout,
+                                                            sandboxed=sandboxed), handed_in))
         for (reader, result), problem in zip(handed_in, problems):
             if problem is not None and problem.status != GRADED:
                 result.problem = problem.reason
@@ -182,8 +187,12 @@ def main(argv=None):
     if not paths:
         print(f"no chapter notebook found at {args.path}", file=sys.stderr)
         return 1
+    why = sandbox.unavailable()
+    if why:
+        print(f"note: your code runs without the sandbox on this machine ({why}); it is your own work, so "
+              "that is safe here, but the instructor's grading runs sandboxed\n")
     start = time.perf_counter()
-    results = check_many(paths, args.timeout, args.jobs)
+    results = check_many(paths, args.timeout, args.jobs, sandboxed=not why)
     for result in results:
         print(table(result), end="\n\n")
     if len(results) > 1 or Path(args.path).is_dir():

@@ -2,11 +2,14 @@
 
 Every case of tests/hostile.py is handed in by its own student, with two
 honest students around them, and the whole class is graded by one run of the
-grading command (`nnpractice-grade`) with 2 jobs.
+grading command (`nnpractice-grade`) with 2 jobs, in the sandbox, under its
+limits: the resource bombs run for real (each stops by itself).
 """
 
 import csv
+import os
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -14,7 +17,7 @@ import pytest
 from nnpractice_instructor.course import points, submission
 from nnpractice_instructor.layout import SUBMITTED
 from tests.helpers import grade as grade_course
-from tests.hostile import ASSIGNMENT, CASES
+from tests.hostile import ASSIGNMENT, CASES, DETACHED_MARKER, WATCHED, listener
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
 
@@ -37,7 +40,19 @@ def graded(released_course, tmp_path_factory):
     for honest in ("aaa_honest_first", "zzz_honest_last"):
         (class_folder / honest / ASSIGNMENT).mkdir(parents=True)
         nbformat.write(submission(ASSIGNMENT), class_folder / honest / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    result = grade_course(course, "--assignment", ASSIGNMENT, "--jobs", "2", "--timeout", "8", "--feedback")
+    shutil.rmtree(WATCHED, ignore_errors=True)
+    WATCHED.mkdir()
+    os.chmod(WATCHED, 0o777)  # writable by anyone: only the sandbox keeps the detached process out
+    listener()  # listening before any kernel starts
+    home = os.environ.get("HOME")
+    os.environ["HOME"] = str(course.parent)  # the course in the home folder, for steals_by_home
+    try:
+        result = grade_course(course, "--assignment", ASSIGNMENT, "--jobs", "2", "--timeout", "8", "--feedback")
+    finally:
+        if home is None:
+            del os.environ["HOME"]
+        else:
+            os.environ["HOME"] = home
     with open(course / "grades" / "grades.csv", newline="") as handle:
         scores = {}
         for row in csv.DictReader(handle):
@@ -88,3 +103,40 @@ def test_analytics_are_written(graded):
     rates = (course / "grades" / "pass_rates.csv").read_text()
     assert "kinks_crossed" in rates
     assert (course / "grades" / "histogram.png").stat().st_size > 1000
+
+
+def test_resource_limits_are_named_in_problems(graded):
+    """Does problems.csv name the limit each resource bomb hit, with the submission still graded?"""
+    course, _, _ = graded
+    with open(course / "grades" / "problems.csv", newline="") as handle:
+        reasons = {row["student"]: (row["status"], row["reason"]) for row in csv.DictReader(handle)}
+    for student, limit in (("memory_bomb", "memory limit"), ("fork_bomb", "process limit"),
+                           ("disk_filler", "disk limit")):
+        assert student in reasons, f"{student}: no problem row"
+        status, reason = reasons[student]
+        assert status == "graded" and f"the sandbox's {limit}" in reason, reasons[student]
+
+
+def test_nothing_reached_the_network(graded):
+    """Did no connection from a graded notebook reach the test's listener on 127.0.0.1?"""
+    server = listener()
+    server.setblocking(False)
+    try:
+        connection, address = server.accept()
+    except BlockingIOError:
+        return
+    connection.close()
+    pytest.fail(f"a graded notebook connected to 127.0.0.1 from {address}")
+
+
+def test_no_process_outlives_its_kernel(graded):
+    """After grading, is the detached process gone, and did it write nothing into the watched folder?"""
+    alive = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if DETACHED_MARKER.encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                alive.append(pid)
+        except OSError:
+            continue
+    assert alive == [], f"processes left by a graded notebook: {alive}"
+    assert list(WATCHED.iterdir()) == [], "a process of a graded notebook wrote outside the sandbox"

@@ -1,0 +1,215 @@
+"""Does the sandbox give a grading kernel what it needs and nothing else?
+
+A real kernel is started in the sandbox (sandbox.prepare's kernelspec, as the
+grading command starts it) and reports, from inside, what it can read, write
+and reach. The grading command and the self-check are then run with bubblewrap
+made unavailable.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+from nnpractice_instructor import sandbox
+from nnpractice_instructor.course import points, submission
+from nnpractice_instructor.kernels import kernel_config, socket_folder
+from nnpractice_instructor.layout import COURSE, references_dir, solutions_dir
+from tests.helpers import hand_in, write_notebook
+from tests.hostile import ASSIGNMENT
+
+# CI installs bubblewrap (.ci/run): there these tests fail, never skip, without it.
+needs_sandbox = pytest.mark.skipif(sandbox.unavailable() is not None and not os.environ.get("CI"),
+                                   reason=f"no sandbox here: {sandbox.unavailable()}")
+
+PROBE = '''
+import json, os, resource, socket, sys
+report = {"uid": os.getuid(), "cwd": os.getcwd()}
+def listing(path):
+    try:
+        return sorted(os.listdir(path))
+    except OSError as error:
+        return type(error).__name__
+report["listings"] = {path: listing(path) for path in PATHS_TO_LIST}
+report["exists"] = {path: os.path.exists(path) for path in PATHS_THAT_MUST_NOT_EXIST}
+def write(path):
+    try:
+        with open(path, "w") as handle:
+            handle.write("x")
+        os.remove(path)
+        return "written"
+    except OSError as error:
+        return type(error).__name__
+report["writes"] = {path: write(path) for path in PATHS_TO_WRITE}
+mounts = [line.split()[4] for line in open("/proc/self/mountinfo")]
+report["writable_mounts"] = sorted(m for m in set(mounts) if write(os.path.join(m, "probe.txt")) == "written")
+import numpy, nnpractice, nnpractice.data
+report["digits"] = list(nnpractice.data.load_digits()[0].shape)
+try:
+    socket.create_connection(("127.0.0.1", PORT), timeout=2).close()
+    report["network"] = "connected"
+except OSError as error:
+    report["network"] = type(error).__name__
+report["limits"] = {name: resource.getrlimit(getattr(resource, name))[1]
+                    for name in ("RLIMIT_AS", "RLIMIT_NPROC", "RLIMIT_FSIZE", "RLIMIT_CPU")}
+report["environment"] = dict(os.environ)
+print(json.dumps(report))
+'''
+
+
+def run_in_sandbox(tmp_path, source):
+    """Run one cell in a sandboxed kernel (as the grading command starts it); returns its stdout."""
+    nb = new_notebook(cells=[new_code_cell(source)])
+    with socket_folder() as sockets, sandbox.uid_slot() as uid, kernel_config() as config:
+        environment, _ = sandbox.prepare(tmp_path, sockets, uid)
+        config.KernelManager.ip = os.path.join(sockets, "k")
+        saved = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = environment["JUPYTER_PATH"]
+        try:
+            NotebookClient(nb, timeout=120, kernel_name=sandbox.KERNEL_NAME, config=config).execute()
+        finally:
+            if saved is None:
+                del os.environ["JUPYTER_PATH"]
+            else:
+                os.environ["JUPYTER_PATH"] = saved
+    return "".join(o.get("text", "") for o in nb.cells[0].outputs if o.output_type == "stream")
+
+
+@pytest.fixture(scope="module")
+def inside(tmp_path_factory):
+    """What a sandboxed kernel reports about itself, with a listener of this process on 127.0.0.1."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    course, data = str(COURSE), str(COURSE / "data")
+    home = os.path.expanduser("~")
+    values = {
+        "PATHS_TO_LIST": [course, home, "/", str(COURSE / "autograder")],
+        "PATHS_THAT_MUST_NOT_EXIST": [str(solutions_dir()), str(references_dir()), str(COURSE / "gradebook.db"),
+                                      str(COURSE / "tests"), str(COURSE / "autograder" / "nbgrader_config.py")],
+        "PATHS_TO_WRITE": ["/tmp/mine.txt", "/etc/x.txt", "/x.txt", f"{course}/x.txt", f"{data}/x.txt",
+                           f"{home}/x.txt", f"{sys.prefix}/x.txt", "/usr/x.txt"],
+        "PORT": server.getsockname()[1],
+    }
+    source = "\n".join(f"{name} = {value!r}" for name, value in values.items()) + PROBE
+    os.environ["NNPRACTICE_GRADER_SECRET"] = "an instructor's token"
+    try:
+        out = run_in_sandbox(tmp_path_factory.mktemp("sandbox"), source)
+    finally:
+        del os.environ["NNPRACTICE_GRADER_SECRET"]
+    server.setblocking(False)
+    try:
+        server.accept()
+        arrived = True
+    except BlockingIOError:
+        arrived = False
+    server.close()
+    return json.loads(out.strip().splitlines()[-1]), arrived
+
+
+@needs_sandbox
+def test_kernel_cannot_see_the_course_root(inside):
+    """Can the kernel neither list the course root nor find solutions, references, gradebook or tests?"""
+    report, _ = inside
+    assert report["listings"][str(COURSE)] == "PermissionError"
+    assert report["listings"][str(COURSE / "autograder")] == "PermissionError"
+    assert report["listings"][os.path.expanduser("~")] in ("PermissionError", "FileNotFoundError", [])
+    assert not any(report["exists"].values()), report["exists"]
+
+
+@needs_sandbox
+def test_kernel_imports_numpy_and_the_support_package_and_reads_data(inside):
+    """Does the kernel import numpy and nnpractice and load the bundled digits?"""
+    report, _ = inside
+    assert report["digits"][1] == 64
+
+
+@needs_sandbox
+def test_kernel_writes_only_in_its_own_folder(inside):
+    """Can the kernel write in its working folder (/tmp) and nowhere else?"""
+    report, _ = inside
+    assert report["cwd"] == "/tmp"
+    writes = report["writes"]
+    assert writes.pop("/tmp/mine.txt") == "written"
+    assert all(result in ("PermissionError", "OSError", "FileNotFoundError") for result in writes.values()), writes
+
+
+@needs_sandbox
+def test_only_the_kernels_own_folders_are_writable(inside):
+    """Of every mount point in the sandbox, are /tmp and /dev/shm the only writable ones (and, as another
+    user than root, the kernel's socket folder)?"""
+    report, _ = inside
+    writable = [m for m in report["writable_mounts"] if "nnp-kernel-" not in m or os.geteuid() == 0]
+    assert writable == ["/dev/shm", "/tmp"], report["writable_mounts"]
+
+
+@needs_sandbox
+def test_kernel_has_no_network(inside):
+    """Is a connection to a listener of the grading machine on 127.0.0.1 refused, and does nothing arrive?"""
+    report, arrived = inside
+    assert report["network"] == "ConnectionRefusedError"
+    assert not arrived
+
+
+@needs_sandbox
+def test_limits_and_environment(inside):
+    """Are memory, file size and CPU limited (and processes, as root), with no course path in the environment?"""
+    report, _ = inside
+    limits = report["limits"]
+    assert limits["RLIMIT_AS"] == sandbox.LIMITS.memory
+    assert limits["RLIMIT_FSIZE"] == sandbox.LIMITS.file_size
+    assert limits["RLIMIT_CPU"] == sandbox.LIMITS.cpu
+    if os.geteuid() == 0:
+        assert report["uid"] >= sandbox.FIRST_UID and limits["RLIMIT_NPROC"] == sandbox.LIMITS.processes
+    leaked = {k: v for k, v in report["environment"].items() if str(COURSE) in v and k != "PATH"}
+    assert leaked == {}, leaked
+    assert "NNPRACTICE_GRADER_SECRET" not in report["environment"], "the grader's environment reached the kernel"
+
+
+def test_limit_messages_name_the_limit():
+    """Does each error a limit causes get the limit's name?"""
+    assert "memory limit" in sandbox.limit_hit("MemoryError", "Unable to allocate 40.0 GiB")
+    assert "process limit" in sandbox.limit_hit("BlockingIOError", "[Errno 11] Resource temporarily unavailable")
+    assert "disk limit" in sandbox.limit_hit("OSError", "[Errno 28] No space left on device")
+    assert "file size limit" in sandbox.limit_hit("OSError", "[Errno 27] File too large")
+    assert sandbox.limit_hit("AssertionError", "expected [False, True]") == ""
+
+
+MISSING = {"NNPRACTICE_BWRAP": "/nonexistent/bwrap"}
+
+
+@pytest.mark.slow
+def test_grading_stops_without_bubblewrap_unless_the_risk_is_accepted(course):
+    """With bwrap missing, does grading stop with a clear message, and grade with the explicit flag?"""
+    hand_in(course, "ada", ASSIGNMENT, submission(ASSIGNMENT))
+    env = {**os.environ, **MISSING}
+    command = [sys.executable, "-m", "nnpractice_instructor", "--course", str(course), "--no-progress",
+               "--assignment", ASSIGNMENT]
+    stopped = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert stopped.returncode == 2, stopped.stdout + stopped.stderr
+    assert "cannot be sandboxed" in stopped.stderr and "--no-sandbox-i-accept-the-risk" in stopped.stderr
+    assert not (course / "grades").exists()
+    graded = subprocess.run([*command, "--no-sandbox-i-accept-the-risk"], capture_output=True, text=True, env=env,
+                            timeout=600)
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    assert "WITHOUT the sandbox" in graded.stderr
+    with open(course / "grades" / "totals.csv") as handle:
+        assert f"{float(sum(points(ASSIGNMENT).values()))}" in handle.read()
+
+
+@pytest.mark.slow
+def test_self_check_runs_unsandboxed_without_bubblewrap_saying_so_once(tmp_path):
+    """With bwrap missing, does the self-check grade a chapter, saying once that it runs unsandboxed?"""
+    write_notebook(tmp_path / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", submission(ASSIGNMENT))
+    script = os.path.join(os.path.dirname(sys.executable), "nnpractice-check")
+    result = subprocess.run([script, str(tmp_path)], capture_output=True, text=True, timeout=600,
+                            env={**os.environ, **MISSING})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("without the sandbox") == 1
+    total = sum(points(ASSIGNMENT).values())
+    assert f"{total}/{total}" in result.stdout
