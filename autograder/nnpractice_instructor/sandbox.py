@@ -228,7 +228,10 @@ def bwrap_command(bwrap, read_only, sockets, uid, limits, kernel):
             command += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
             command += ["--ro-bind", str(path), str(path)]
-    made, mounted = {Path("/")}, {Path("/tmp")}
+    # Folders above each bound one are made crossable but not listable, also inside the /tmp
+    # tmpfs (a course checked out under /tmp): bwrap would make them 0700, and the kernel's uid
+    # could not reach what is bound below them. Inside a folder bound read-only nothing is made.
+    made, mounted = {Path("/"), Path("/tmp")}, set()
     for folder in [*map(Path, read_only), Path(sockets)]:
         for parent in reversed(folder.parents):
             inside_a_mount = any(parent == m or m in parent.parents for m in mounted)

@@ -213,3 +213,20 @@ def test_self_check_runs_unsandboxed_without_bubblewrap_saying_so_once(tmp_path)
     assert result.stdout.count("without the sandbox") == 1
     total = sum(points(ASSIGNMENT).values())
     assert f"{total}/{total}" in result.stdout
+
+
+@needs_sandbox
+def test_a_course_checked_out_under_tmp_is_reachable_by_the_kernel(tmp_path):
+    """With the course's folders under /tmp (where a CI machine may clone it), can the kernel's uid
+    still reach what is bound there, and only that? (bwrap would create the folders above them 0700.)"""
+    package = tmp_path / "course" / "nnpractice"
+    package.mkdir(parents=True)
+    (package / "module.py").write_text("VALUE = 42\n")
+    (tmp_path / "course" / "solutions").mkdir()
+    with socket_folder() as sockets, sandbox.uid_slot() as uid:
+        command = sandbox.bwrap_command(sandbox.program(), [*sandbox.read_only_folders(), str(package)],
+                                        sockets, uid, sandbox.LIMITS,
+                                        ["sh", "-c", f"cat {package}/module.py; ls {tmp_path / 'course'}"])
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert "VALUE = 42" in result.stdout, result.stderr
+    assert "solutions" not in result.stdout and "Permission denied" in result.stderr, result.stdout + result.stderr
