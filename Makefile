@@ -10,13 +10,14 @@
 #   make animations redraw the optimizer races of chapter 02 (GIFs), then run make release
 #   make check      grade your own notebooks/ (or NOTEBOOK=path) with the hidden tests, on copies
 #   make site       build the reading edition (static HTML, offline) into _site/
+#   make hub        (root) set up a class from ROSTER (default deploy/roster.example.csv), start JupyterHub
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: course test test-fast release grade feedback bundle benchmarks clean animations check site
+.PHONY: course test test-fast release grade feedback bundle benchmarks clean animations check site hub
 
 $(BIN)/.installed: requirements.txt pyproject.toml autograder/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +67,10 @@ check: $(BIN)/.installed
 
 site: $(BIN)/.installed
 	$(BIN)/nnpractice-site _site
+
+# One class on this server (run as root): system users from the roster, then JupyterHub on
+# 127.0.0.1:$(HUB_PORT). See deploy/README.md.
+ROSTER ?= deploy/roster.example.csv
+HUB_PORT ?= 8000
+hub:
+	NNPRACTICE_HUB_PORT=$(HUB_PORT) deploy/hub.sh $(ROSTER)
