@@ -12,5 +12,6 @@ if [ $# -gt 0 ]; then
 elif [ ! -f "$PREFIX/class.json" ]; then
   echo "deploy/hub.sh: no class in $PREFIX yet; give a roster: deploy/hub.sh deploy/roster.example.csv" >&2; exit 1
 fi
+VENV="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["venv"])' "$PREFIX/class.json")"
 cd "$PREFIX"
-exec "$PREFIX/venv/bin/jupyterhub" -f "$DEPLOY/jupyterhub_config.py"
+exec "$VENV/bin/jupyterhub" -f "$DEPLOY/jupyterhub_config.py"

@@ -148,6 +148,9 @@ def build_venv(venv):
     run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall",
         staging, staging / "autograder")
     shutil.rmtree(staging)
+    # JupyterLab's defaults for every user: no question about fetching news from the Internet
+    write(venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json",
+          json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}, indent=2))
     run("chmod", "-R", "a+rX,go-w", venv)
 
 

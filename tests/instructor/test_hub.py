@@ -237,14 +237,16 @@ def kernel_output(page, user, code):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     put_notebook(page, user, "isolation.ipynb", nb)
-    page.goto(f"/user/{user}/lab/tree/isolation.ipynb".join([page.url.split("/user/")[0], ""]))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    page.locator(".jp-Notebook .jp-Cell").first.click()
-    page.keyboard.press("Shift+Enter")
-    output = page.locator(".jp-Notebook .jp-OutputArea-output").first
-    output.wait_for(timeout=120_000)
-    shot(page, f"{user}-isolation")
+    page.goto(page.url.split("/user/")[0] + f"/user/{user}/lab/tree/isolation.ipynb")
+    try:
+        page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=120_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+        page.keyboard.press("Shift+Enter")
+        output = page.locator(".jp-Notebook .jp-OutputArea-output").first
+        output.wait_for(timeout=120_000)
+    finally:
+        shot(page, f"{user}-isolation")
     return output.inner_text()
 
 
@@ -268,8 +270,6 @@ def test_a_class_on_jupyterhub_end_to_end(hub, timer):
                 with timer.step(f"{student}: log in, server spawned"):
                     pages[student] = log_in(browser, hub, student)
                 page = pages[student]
-                open_from_menu(page, "Assignment List")
-                assert page.locator(".lm-Menu-itemLabel", has_text="Formgrader").count() == 0 or True
                 with timer.step(f"{student}: fetch, complete, validate, submit"):
                     validation = fetch_complete_validate_submit(page, student, answers[student])
                 if student == RIGHT:
@@ -297,11 +297,12 @@ def test_a_class_on_jupyterhub_end_to_end(hub, timer):
             assert scores[RIGHT] == full and scores[WRONG] < full, scores
 
             with timer.step("manual score and comment in the Formgrader, then grading again"):
-                manual = give_manual_score(teacher, hub)
+                manual = give_manual_score(teacher, hub, wrong)
+                assert manual[0] and manual[1], "the Formgrader did not save the manual score and comment"
                 hub.as_instructor("nnpractice-grade", "--collect", "--assignment", CHAPTER, "--feedback",
                                   "--no-progress", "--jobs", "1")
                 kept = formgrader_submission_grades(teacher, hub)
-            assert kept == manual, (manual, kept)
+            assert kept == manual == ([(f"test_{wrong}", 1)], ["Kept after a regrade."]), (manual, kept)
 
             with timer.step("instructor releases feedback; each student fetches it"):
                 hub.as_instructor("nbgrader", "release_feedback", CHAPTER)
@@ -315,12 +316,12 @@ def test_a_class_on_jupyterhub_end_to_end(hub, timer):
                     submitted.get_by_text("view feedback", exact=False).first.wait_for(timeout=60_000)
                     shot(page, f"{student}-feedback")
             for student in (RIGHT, WRONG):
+                other = ({RIGHT, WRONG} - {student}).pop()
                 home = Path(pwd.getpwnam(student).pw_dir)
-                feedback = sorted((home / CHAPTER / "feedback").glob(f"*/{CHAPTER}.html"))
-                assert len(feedback) == 1, feedback
-                html = feedback[0].read_text()
-                assert student in html and ({RIGHT, WRONG} - {student}).pop() not in html
-
+                fetched = sorted((home / CHAPTER / "feedback").glob(f"*/{CHAPTER}.html"))
+                assert len(fetched) == 1, fetched
+                own, theirs = (hub.course / "feedback" / s / CHAPTER / f"{CHAPTER}.html" for s in (student, other))
+                assert fetched[0].read_bytes() == own.read_bytes() != theirs.read_bytes()
             with timer.step("isolation, from the second student's kernel"):
                 report = kernel_output(pages[WRONG], WRONG, isolation_code(hub))
             results = json.loads(report.strip().splitlines()[-1])
@@ -370,18 +371,17 @@ def formgrader_api(page, path, method="GET", body=None):
 
 
 def formgrader_scores(page):
-    """{student: score} as the Formgrader's page of the assignment's submissions shows them."""
+    """{student: score} as the Formgrader's page of the assignment's submissions shows them, checked
+    against the scores its API serves."""
     page.goto(page.url.split("/user/")[0] + f"/user/{INSTRUCTOR}/formgrader/gradebook/{CHAPTER}/{CHAPTER}")
-    rows = page.locator("tbody tr")
-    rows.first.wait_for(timeout=60_000)
+    served = {n["student"]: n["score"] for n in formgrader_api(page, f"submitted_notebooks/{CHAPTER}/{CHAPTER}")}
     scores = {}
-    for row in rows.all():
-        cells = row.locator("td").all_inner_texts()
-        student = next((s for s in (RIGHT, WRONG) if any(s in c for c in cells)), None)
-        if student:
-            score = next(c for c in cells if "/" in c)
-            scores[student] = float(score.split("/")[0])
-    assert set(scores) == {RIGHT, WRONG}, scores
+    for student in (RIGHT, WRONG):
+        row = page.locator("tr", has_text=student).first
+        row.wait_for(timeout=60_000)
+        shown = [float(c.split("/")[0]) for c in row.locator("td").all_inner_texts() if "/" in c]
+        assert shown and shown[0] == served[student], (student, row.inner_text(), served)
+        scores[student] = shown[0]
     return scores
 
 
@@ -390,19 +390,25 @@ def submission_id(page):
     return next(n["id"] for n in notebooks if n["student"] == WRONG)
 
 
-def give_manual_score(page, hub):
-    """In the second student's submission, on the Formgrader's page, a manual score and a comment."""
+def give_manual_score(page, hub, exercise):
+    """On the Formgrader's page of the second student's submission: a manual score for the test of the
+    exercise they got wrong, and a comment on their answer; returns them as the Formgrader serves them."""
     page.goto(page.url.split("/user/")[0] + f"/user/{INSTRUCTOR}/formgrader/submissions/{submission_id(page)}/")
-    score_input = page.locator("input.score").first
-    score_input.wait_for(timeout=60_000)
-    score_input.fill("1")
-    score_input.press("Tab")
-    comment = page.locator("textarea.comment").first
+    score = page.locator(f"input.score[id='test_{exercise}']")
+    score.wait_for(timeout=60_000)
+    score.fill("1")
+    score.press("Tab")
+    comment = page.locator(f"textarea.comment[id='{exercise}-comment']")
     comment.fill("Kept after a regrade.")
     comment.press("Tab")
-    page.wait_for_timeout(2000)
+    deadline = time.monotonic() + 30
+    while True:
+        saved = formgrader_submission_grades(page, hub)
+        if (saved[0] and saved[1]) or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)
     shot(page, "formgrader-manual")
-    return formgrader_submission_grades(page, hub)
+    return saved
 
 
 def formgrader_submission_grades(page, hub):
