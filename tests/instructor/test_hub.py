@@ -241,10 +241,18 @@ def kernel_output(page, user, code):
     try:
         page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=120_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-        page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
-        page.keyboard.press("Shift+Enter")
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
         output = page.locator(".jp-Notebook .jp-OutputArea-output").first
-        output.wait_for(timeout=120_000)
+        # a cell run before the page is connected to the new kernel is not sent: run it again until it is
+        for attempt in range(8):
+            page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+            page.keyboard.press("Shift+Enter")
+            try:
+                output.wait_for(timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 7:
+                    raise
     finally:
         shot(page, f"{user}-isolation")
     return output.inner_text()
@@ -325,6 +333,7 @@ def test_a_class_on_jupyterhub_end_to_end(hub, timer):
             with timer.step("isolation, from the second student's kernel"):
                 report = kernel_output(pages[WRONG], WRONG, isolation_code(hub))
             results = json.loads(report.strip().splitlines()[-1])
+            (ARTIFACTS / "isolation.json").write_text(json.dumps(results, indent=2))
             assert all(outcome.startswith("PermissionError") for outcome in results.values()), results
         finally:
             browser.close()
@@ -375,6 +384,7 @@ def formgrader_scores(page):
     against the scores its API serves."""
     page.goto(page.url.split("/user/")[0] + f"/user/{INSTRUCTOR}/formgrader/gradebook/{CHAPTER}/{CHAPTER}")
     served = {n["student"]: n["score"] for n in formgrader_api(page, f"submitted_notebooks/{CHAPTER}/{CHAPTER}")}
+    page.get_by_role("button", name="Show All Names").click(timeout=60_000)
     scores = {}
     for student in (RIGHT, WRONG):
         row = page.locator("tr", has_text=student).first
