@@ -406,6 +406,9 @@ def give_manual_score(page, hub, exercise):
     page.goto(page.url.split("/user/")[0] + f"/user/{INSTRUCTOR}/formgrader/submissions/{submission_id(page)}/")
     score = page.locator(f"input.score[id='test_{exercise}']")
     score.wait_for(timeout=60_000)
+    # the page's inputs save through views bound once the grades and comments are loaded
+    page.wait_for_function("() => window.formgrader && formgrader.grades && formgrader.grades.loaded"
+                           " && formgrader.comments && formgrader.comments.loaded", timeout=60_000)
     score.fill("1")
     score.press("Tab")
     comment = page.locator(f"textarea.comment[id='{exercise}-comment']")
