@@ -279,6 +279,7 @@ def main(argv=None):
         p.name for p in (CHECKOUT / "solutions").iterdir() if (p / f"{p.name}.ipynb").is_file())
     course_folder(course, instructor, chapters)
     gradebook(users, venv, course, instructor, chapters)
+    run("chmod", "-R", "g+rwX", course)  # the gradebook just made: graders write it too
     state.update(users={name: role for name, role, _ in users}, instructor=instructor, venv=str(venv),
                  course=str(course), etc=str(etc), data=str(data), exchange=str(exchange), course_id=COURSE_ID,
                  proxy=str(DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"), hub=str(prefix / "hub"))
