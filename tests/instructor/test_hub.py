@@ -298,6 +298,10 @@ def test_a_class_on_jupyterhub_end_to_end(hub, timer):
 
             with timer.step("instructor logs in, server spawned"):
                 teacher = log_in(browser, hub, INSTRUCTOR)
+            teacher.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+            items = teacher.locator(".lm-Menu-itemLabel").all_inner_texts()
+            teacher.keyboard.press("Escape")
+            assert "Formgrader" in items, items
             with timer.step("Formgrader shows both scores"):
                 scores = formgrader_scores(teacher)
             shot(teacher, "formgrader-scores")
