@@ -11,13 +11,14 @@
 #   make check      grade your own notebooks/ (or NOTEBOOK=path) with the hidden tests, on copies
 #   make site       build the reading edition (static HTML, offline) into _site/
 #   make mutation   mutate every reference answer; score per chapter, survivors in artifacts/mutation/
+#   make hub        (root) set up a class from ROSTER (default deploy/roster.example.csv), start JupyterHub
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 JOBS ?= 2
 
-.PHONY: course test test-fast release grade feedback bundle benchmarks clean animations check site mutation
+.PHONY: course test test-fast release grade feedback bundle benchmarks clean animations check site mutation hub
 
 $(BIN)/.installed: requirements.txt pyproject.toml autograder/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,3 +73,10 @@ site: $(BIN)/.installed
 # non-equivalent mutants (equivalents: autograder/mutation_equivalents.toml).
 mutation: $(BIN)/.installed
 	$(BIN)/nnpractice-mutation --jobs $(JOBS)
+
+# One class on this server (run as root): system users from the roster, then JupyterHub on
+# 127.0.0.1:$(HUB_PORT). See deploy/README.md.
+ROSTER ?= deploy/roster.example.csv
+HUB_PORT ?= 8000
+hub:
+	NNPRACTICE_HUB_PORT=$(HUB_PORT) deploy/hub.sh $(ROSTER)

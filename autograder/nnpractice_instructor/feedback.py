@@ -7,12 +7,13 @@ name and message for test cells: the message names the misconception.
 """
 
 import argparse
+import shutil
 import sys
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from nnpractice_instructor.collect import NO_FEEDBACK, Problem
-from nnpractice_instructor.layout import AUTOGRADED, COURSE, chapters, is_test_cell
+from nnpractice_instructor.layout import AUTOGRADED, COURSE, SUBMITTED, chapters, is_test_cell
 from nnpractice_instructor.run import nbgrader_errors, run_nbgrader
 
 
@@ -27,9 +28,25 @@ class ShortTracebacks(NbGraderPreprocessor):
         return cell, resources
 
 
+# What `nbgrader submit` puts beside a notebook in the exchange; `nbgrader release_feedback` reads it back
+# from feedback/ to name the feedback so that only the student who submitted can fetch it.
+SUBMISSION_SECRET = "submission_secret.txt"
+
+
+def keep_submission_secrets(course, pairs):
+    """Copy each submission's submission_secret.txt into autograded/ (generate_feedback carries it into
+    feedback/): grading runs on the notebook alone, so it is not there otherwise."""
+    for student, assignment in pairs:
+        secret = course / SUBMITTED / student / assignment / SUBMISSION_SECRET
+        graded = course / AUTOGRADED / student / assignment
+        if secret.is_file() and graded.is_dir():
+            shutil.copy2(secret, graded / SUBMISSION_SECRET)
+
+
 def write_feedback(course, pairs):
     """Feedback HTML for every graded (student, assignment); returns [Problem] for those that failed."""
     problems = []
+    keep_submission_secrets(course, pairs)
     for assignment in sorted({a for _, a in pairs}):
         result = run_nbgrader(course, "generate_feedback", assignment, "--force")
         if result.returncode != 0:

@@ -1,7 +1,11 @@
 """Grade a class: `nnpractice-grade [SOURCE] [options]` (or `python -m nnpractice_instructor`).
 
 SOURCE is nbgrader's submitted/ folder (the default), a folder of loose
-notebooks (with --assignment), or a .zip of either. Prints a summary, writes
+notebooks (with --assignment), or a .zip of either. With --collect, the
+submissions are first collected from nbgrader's exchange (`nbgrader collect
+--update`, on a JupyterHub) into submitted/. Grades go to the course's
+gradebook, the one the Formgrader shows; a manual score or comment given in
+the Formgrader is kept when a notebook is graded again. Prints a summary, writes
 grades/ (CSV files, analytics) in the course root and, with --feedback,
 feedback/<student>/<assignment>/<assignment>.html without hidden tests.
 """
@@ -36,6 +40,13 @@ def ensure_in_gradebook(course, assignments):
                              f"--CourseDirectory.release_directory={scratch}")
 
 
+def collect_from_exchange(course, assignments):
+    """`nbgrader collect --update` of each assignment: the newest submission of every student in nbgrader's
+    exchange (its root and the course id come from nbgrader's configuration) into submitted/."""
+    for assignment in assignments:
+        nbgrader_or_fail(course, "collect", assignment, "--update")
+
+
 def record_names(course, names):
     """Store each student's name as handed in (when it differs from the id) in the gradebook."""
     with open_gradebook(course) as gradebook:
@@ -57,6 +68,8 @@ def main(argv=None):
                         help="seconds allowed to one notebook")
     parser.add_argument("--out", help="folder for the CSV files and analytics (default: the course's grades/)")
     parser.add_argument("--feedback", action="store_true", help="also write feedback HTML")
+    parser.add_argument("--collect", action="store_true",
+                        help="first collect submissions from nbgrader's exchange into submitted/ (nbgrader collect)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-sandbox-i-accept-the-risk", dest="no_sandbox", action="store_true",
                         help="grade where bubblewrap cannot run: student code then runs with your rights, network "
@@ -79,6 +92,8 @@ def main(argv=None):
     submitted = course / SUBMITTED
     names = {}
     try:
+        if args.collect:
+            collect_from_exchange(course, assignments)
         problems = collect(Path(args.source or submitted), submitted, assignments, loose, names)
         ensure_in_gradebook(course, assignments)
         record_names(course, names)

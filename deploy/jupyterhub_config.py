@@ -1,0 +1,89 @@
+"""JupyterHub for one class on one server: system users (PAM), one JupyterLab server per user.
+
+Reads PREFIX/class.json, written by deploy/setup_class.py (PREFIX is $NNPRACTICE_HUB_PREFIX, default
+/srv/nnpractice). The hub listens on 127.0.0.1 only, port $NNPRACTICE_HUB_PORT (default 8000): put a
+TLS reverse proxy (nginx, caddy) in front of it to open it to a network. Its internal ports (the hub's
+API and the proxy's API) are free ports picked at start.
+
+Each user's server runs as that user, from the class's environment (PREFIX/venv), with the role's
+Jupyter configuration first on JUPYTER_CONFIG_PATH: students get the Assignments tab only; the
+instructor and graders also get the Formgrader, in the course folder, the course's gradebook.
+"""
+
+import json
+import os
+import socket
+from pathlib import Path
+
+from jupyterhub.spawner import LocalProcessSpawner
+
+PREFIX = Path(os.environ.get("NNPRACTICE_HUB_PREFIX", "/srv/nnpractice"))
+CLASS = json.loads((PREFIX / "class.json").read_text())
+HUB = Path(CLASS["hub"])
+HUB.mkdir(mode=0o700, exist_ok=True)
+VENV = Path(CLASS["venv"])
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ClassSpawner(LocalProcessSpawner):
+    """A user's JupyterLab, configured for the user's role, with private files by default."""
+
+    def staff(self):
+        return CLASS["users"].get(self.user.name) != "student"
+
+    def get_env(self):
+        env = super().get_env()
+        role = "staff" if self.staff() else "student"
+        env["JUPYTER_CONFIG_PATH"] = str(Path(CLASS["etc"]) / role)
+        env["NNPRACTICE_DATA"] = CLASS["data"]
+        if self.staff():
+            env["NNPRACTICE_COURSE"] = CLASS["course"]
+        return env
+
+    def make_preexec_fn(self, name):
+        # staff share the course folder through their group; students' files are theirs alone
+        umask = 0o007 if self.staff() else 0o077
+        become_user = super().make_preexec_fn(name)
+
+        def preexec():
+            become_user()
+            os.umask(umask)
+        return preexec
+
+    async def start(self):
+        # the staff work in the course folder (the Formgrader links into it); students in their home
+        self.notebook_dir = CLASS["course"] if self.staff() else "~"
+        return await super().start()
+
+
+c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
+
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = int(os.environ.get("NNPRACTICE_HUB_PORT", "8000"))
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = free_port()
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{free_port()}"
+c.ConfigurableHTTPProxy.command = [CLASS["proxy"]]
+c.ConfigurableHTTPProxy.pid_file = str(HUB / "proxy.pid")
+c.JupyterHub.db_url = f"sqlite:///{HUB / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(HUB / "cookie_secret")
+c.JupyterHub.pid_file = str(HUB / "jupyterhub.pid")
+c.JupyterHub.cleanup_servers = True
+
+c.JupyterHub.authenticator_class = "pam"
+c.Authenticator.allowed_users = set(CLASS["users"])
+c.Authenticator.admin_users = {CLASS["instructor"]}
+c.PAMAuthenticator.open_sessions = False
+
+c.JupyterHub.spawner_class = ClassSpawner
+c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.environment = {"PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin"}
+c.Spawner.args = ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+c.Spawner.start_timeout = 180
+c.Spawner.http_timeout = 180
