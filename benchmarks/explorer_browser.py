@@ -38,7 +38,7 @@ from pathlib import Path
 
 import nbformat
 
-from nnpractice_instructor.browser import CHROMIUM, CHROMIUM_ARGS, jupyter_lab
+from nnpractice_instructor.browser import ALL_CELLS_RUN, CHROMIUM, CHROMIUM_ARGS, KERNEL_IDLE, jupyter_lab
 from nnpractice_instructor.course import submission
 from nnpractice_instructor.layout import notebook_path
 
@@ -46,18 +46,6 @@ NOTEBOOK = "02_optimizers.ipynb"
 DRAG_STEPS = 20
 DRAG_SECONDS = 0.29
 QUIET_S = 0.6  # the figure counts as settled after this long without a change
-
-KERNEL_IDLE = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const kernel = panel && panel.sessionContext && panel.sessionContext.session
-                 && panel.sessionContext.session.kernel;
-  return kernel && kernel.status === 'idle';
-}"""
-
-ALL_CELLS_RUN = """() => {
-  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
-  return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
-}"""
 
 # Records every keydown and, at every animation frame, whether the explorer's pixels changed.
 PROBE = """() => {

@@ -15,7 +15,7 @@ import time
 import nbformat
 import pytest
 
-from nnpractice_instructor.browser import CHROMIUM, CHROMIUM_ARGS, jupyter_lab
+from nnpractice_instructor.browser import ALL_CELLS_RUN, CHROMIUM, CHROMIUM_ARGS, KERNEL_IDLE, jupyter_lab
 from tests.browser_util import require_browser
 from nnpractice_instructor.course import submission
 from nnpractice_instructor.layout import COURSE as ROOT
@@ -33,20 +33,6 @@ def wait_until(page, script, timeout_s, what):
     except Exception as error:  # playwright's TimeoutError: say what we were waiting for
         page.screenshot(path=str(ARTIFACTS / "timeout.png"), full_page=True)
         raise AssertionError(f"timed out after {timeout_s} s waiting for {what}") from error
-
-
-KERNEL_IDLE = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const kernel = panel && panel.sessionContext && panel.sessionContext.session
-                 && panel.sessionContext.session.kernel;
-  return kernel && kernel.status === 'idle';
-}"""
-
-ALL_CELLS_RUN = """() => {
-  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
-  return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
-}"""
-
 
 def status_text(page):
     return page.locator(".nnpractice-explorer .nnpractice-status").all_inner_texts()
