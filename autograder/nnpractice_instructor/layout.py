@@ -5,8 +5,9 @@ Where things are (the course root and its folders), which chapters exist
 cell, how a test cell is named after the function it grades, the markers
 and canaries that solution notebooks carry, and the default limits of a
 grading run. The grader, the self-check, the release, site and bundle
-builders, the Makefile (through `python -m nnpractice_instructor.layout`),
-the tests and the benchmarks all read them from here.
+builders, the tests and the benchmarks all read them from here; the
+Makefile needs none of them (its targets are the package's commands). For
+shell scripts:
 
     python -m nnpractice_instructor.layout chapters     # one chapter a line
     python -m nnpractice_instructor.layout root         # the course root
