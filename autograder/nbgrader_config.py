@@ -30,13 +30,19 @@ c.CourseDirectory.db_url = layout.gradebook_url(COURSE)
 c.ExecutePreprocessor.timeout = layout.CELL_TIMEOUT
 c.ExecutePreprocessor.interrupt_on_timeout = True
 
-# Execute with the grader's integrity checks and crash isolation
-# (nnpractice_instructor/guard.py) in place of nbgrader's plain Execute step;
-# the other steps are nbgrader's defaults.
-c.GuardedExecute.references = str(layout.references_dir(COURSE))
+# Hidden checks are decided in this process, not in the student's kernel
+# (nnpractice_instructor/judge.py): Probe puts a probe in place of every
+# hidden block, GuardedExecute runs the notebook with the kernel guard and
+# crash isolation (nnpractice_instructor/guard.py) in place of nbgrader's
+# plain Execute step, and Judge compares the probe's observations with the
+# reference solutions' before SaveAutoGrades scores the cells. The other
+# steps are nbgrader's defaults.
 c.GuardedExecute.max_crashes = layout.MAX_CRASHES
+c.Judge.course = str(COURSE)
 c.Autograde.autograde_preprocessors = [
+    "nnpractice_instructor.judge.Probe",
     "nnpractice_instructor.guard.GuardedExecute",
+    "nnpractice_instructor.judge.Judge",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

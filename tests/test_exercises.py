@@ -3,7 +3,8 @@
 import pytest
 
 from nnpractice_instructor.course import answer_cells, exercises, read, graded_cells
-from nnpractice_instructor.layout import HIDDEN_MARKERS, chapters, grade_id_for
+from nnpractice_instructor.judge import judge_in_process, reference_namespace, split_hidden
+from nnpractice_instructor.layout import chapters, grade_id_for
 from tests.helpers import depends_on, namespace
 from tests.mutants import mutants_of
 
@@ -13,10 +14,11 @@ MUTANTS = [(a, exercise, name, function) for a in ASSIGNMENTS for exercise, name
 
 
 def run_test_cell(assignment, exercise, ns, hidden_only=False):
-    source = graded_cells(read("solutions", assignment))[grade_id_for(exercise)].source
-    if hidden_only:
-        source = source.split(HIDDEN_MARKERS[0], 1)[1]
-    exec(source, ns)
+    """Run a test cell on the names in `ns`: its visible part here, its hidden check judged as in grading."""
+    visible, check = split_hidden(graded_cells(read("solutions", assignment))[grade_id_for(exercise)].source)
+    if not hidden_only:
+        exec(visible, ns)
+    judge_in_process(check, ns, reference_namespace(assignment))
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

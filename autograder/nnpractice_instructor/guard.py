@@ -4,9 +4,7 @@
 (autograder/nbgrader_config.py). Around nbgrader's own execution it:
 
 1. adds a first cell that installs the kernel guard (kernel_guard.py)
-   before any student code runs, with the assignment's reference solutions
-   as source, so they never need to be on the grading machine's disk where
-   the kernel could read them;
+   before any student code runs;
 2. adds a `reset()` cell before every test cell, and wraps every test cell
    in `start(...)` / `end(grade_id)` lines;
 3. after execution, gives a test cell an error (so 0 points) unless it
@@ -24,14 +22,13 @@
 
 import inspect
 import secrets
-from pathlib import Path
 
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, Unicode
+from traitlets import Integer
 
 from nnpractice_instructor import kernel_guard
-from nnpractice_instructor.layout import MAX_CRASHES, error_message, is_answer_cell, is_test_cell, references_dir
+from nnpractice_instructor.layout import MAX_CRASHES, error_message, is_answer_cell, is_test_cell
 
 GUARD_SOURCE = inspect.getsource(kernel_guard)
 CRASHED_CELL = 'raise RuntimeError("this cell crashed the kernel during grading, so the grader skipped it")'
@@ -45,7 +42,6 @@ def answer_names(nb):
 class GuardedExecute(Execute):
     """nbgrader's Execute with integrity checks, witnesses and crash isolation."""
 
-    references = Unicode(str(references_dir()), help="Folder of the reference modules <assignment>.py.").tag(config=True)
     max_crashes = Integer(MAX_CRASHES, help="How many kernel-killing cells to skip before giving up.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
@@ -86,11 +82,9 @@ class GuardedExecute(Execute):
     def add_guard(self, nb, resources, nonce):
         """A copy of nb with the guard cells and lines; positions maps new index -> original index."""
         guard = f"_nnpg_{nonce}"
-        assignment = (resources or {}).get("nbgrader", {}).get("assignment", "")
         names = answer_names(nb)
-        reference_source = (Path(self.references) / f"{assignment}.py").read_text()
         install = (f"_guard_namespace = {{}}\nexec({GUARD_SOURCE!r}, _guard_namespace)\n"
-                   f"_guard_namespace['install']({nonce!r}, {assignment!r}, {reference_source!r})\n"
+                   f"_guard_namespace['install']({nonce!r})\n"
                    "del _guard_namespace")
         cells, positions = [new_code_cell(install)], {}
         for index, cell in enumerate(nb.cells):

@@ -1,14 +1,16 @@
 """Code that runs INSIDE the grading kernel, before any student code.
 
-`install(nonce, assignment, reference_source)` is sent to the kernel as
-source (see guard.py) and executed in the first cell. It:
-- takes a snapshot of the namespaces a check relies on (every loaded
-  numpy, nnpractice, nnpractice_instructor, math, operator, functools and builtins module) and of
+`install(nonce)` is sent to the kernel as source (see guard.py) and
+executed in the first cell. It:
+- takes a snapshot of the namespaces a test cell relies on (every loaded
+  numpy, nnpractice, math, operator, functools and builtins module) and of
   IPython's input/AST transformers and event callbacks;
-- builds the reference solutions from source sent by the grader (they are
-  never on the sandbox's disk), hands them out to hidden tests through
-  nnpractice_instructor.references.load_reference, and erases the install cell from IPython's history;
+- erases the install cell from IPython's history;
 - stores a guard object in builtins under a per-run random name.
+
+The hidden checks are not decided here but in the grader's process
+(judge.py): this guard is a second line, which turns patching the
+kernel's machinery into a failed test cell rather than a confusing one.
 
 The guard's methods are called by lines the grader adds around test cells:
 `reset()` before a test cell, `start(names)` as its first line, and
@@ -17,7 +19,7 @@ cell ran to its end with the machinery intact.
 """
 
 
-def install(nonce, assignment, reference_source):
+def install(nonce):
     import builtins
     import importlib
     import linecache
@@ -32,7 +34,6 @@ def install(nonce, assignment, reference_source):
     from IPython import get_ipython
 
     import nnpractice
-    import nnpractice_instructor.references as references
 
     # Snapshot the whole support package. A module that cannot be imported here fails
     # this cell, and with it the grading of this notebook, loudly (never silently unwatched).
@@ -40,39 +41,14 @@ def install(nonce, assignment, reference_source):
         importlib.import_module(f"nnpractice.{info.name}")
 
     shell = get_ipython()
-    watched_prefixes = ("numpy", "nnpractice", "nnpractice_instructor", "math", "operator", "functools", "builtins")
+    watched_prefixes = ("numpy", "nnpractice", "math", "operator", "functools", "builtins")
     volatile = {"_", "__", "___"}  # the interpreter's own "last result" names
 
     def watched_modules():
         return {name: module for name, module in list(sys.modules.items())
                 if name.split(".")[0] in watched_prefixes and isinstance(module, types.ModuleType)}
 
-    loaded = types.ModuleType(f"reference_{assignment}")
-    exec(compile(reference_source, "<reference>", "exec"), vars(loaded))
     forget_this_cell(shell, linecache)
-
-    allowed_files = set()
-
-    def guarded(function):
-        """Let only test cells call a reference function, never student code."""
-        def call(*args, **kwargs):
-            caller = sys._getframe(1).f_code.co_filename
-            if caller not in allowed_files:
-                raise PermissionError("reference solutions are only available to the grader's tests")
-            return function(*args, **kwargs)
-        return call
-
-    proxy = types.SimpleNamespace(**{name: guarded(value) for name, value in vars(loaded).items()
-                                     if callable(value) and not name.startswith("_")
-                                     and getattr(value, "__module__", None) == loaded.__name__})
-    proxy_attributes = dict(vars(proxy))
-
-    def provide(name):
-        if name != assignment:
-            raise references.ReferenceNotFound(f"only {assignment} is graded here")
-        return proxy
-
-    references.set_provider(provide)
 
     # dict(vars(module)) keeps the identity of every attribute at this moment
     snapshot = {name: (module, {k: v for k, v in vars(module).items() if k not in volatile})
@@ -101,8 +77,6 @@ def install(nonce, assignment, reference_source):
         for name, original in events.items():
             if list(shell.events.callbacks.get(name, [])) != original:
                 found.append(f"IPython event {name}")
-        if vars(proxy) != proxy_attributes:
-            found.append("reference solutions")
         if sys.gettrace() is not trace or sys.getprofile() is not profile:
             found.append("sys.settrace/setprofile")
         return found
@@ -118,11 +92,8 @@ def install(nonce, assignment, reference_source):
             getattr(shell, name)[:] = original
         for name, original in events.items():
             shell.events.callbacks[name][:] = original
-        vars(proxy).clear()
-        vars(proxy).update(proxy_attributes)
         sys.settrace(trace)
         sys.setprofile(profile)
-        references.set_provider(provide)
 
     class Guard:
         """Handle the grader's added lines use; its name in builtins is random."""
@@ -135,7 +106,6 @@ def install(nonce, assignment, reference_source):
 
         def start(self, names):
             restore()
-            allowed_files.add(sys._getframe(1).f_code.co_filename)
             namespace = shell.user_ns
             self.tested = {name: namespace.get(name) for name in names}
 
@@ -154,7 +124,7 @@ def install(nonce, assignment, reference_source):
 
 
 def forget_this_cell(shell, linecache):
-    """Erase the install cell (which carries the references) from the kernel's history."""
+    """Erase the install cell (which names the guard) from the kernel's history."""
     for name in ("In", "_ih"):
         history = shell.user_ns.get(name)
         if isinstance(history, list):

@@ -42,8 +42,9 @@ from pathlib import Path
 import numpy as np
 
 from nnpractice_instructor.course import answer_cells, exercises, graded_cells, read, setup_cell
-from nnpractice_instructor.layout import COURSE, HIDDEN_MARKERS, SOLUTION_MARKERS, autograder_dir, chapters, \
-    grade_id_for
+from nnpractice_instructor.judge import CheckError, expectations, split_hidden, verdict
+from nnpractice_instructor.layout import COURSE, SOLUTION_MARKERS, autograder_dir, chapters, grade_id_for
+from nnpractice_instructor.probe import Recorder, run_check
 
 BAR = 0.98
 TIME_LIMIT = 10.0  # seconds one mutant may run its hidden tests (a mutant may loop forever)
@@ -418,10 +419,10 @@ class Chapter:
         cells = graded_cells(solutions)
         self.hidden = {}
         for exercise in exercises(chapter, course):
-            source = cells[grade_id_for(exercise)].source
-            if HIDDEN_MARKERS[0] in source:
-                self.hidden[exercise] = compile(source.split(HIDDEN_MARKERS[0], 1)[1], f"<hidden {exercise}>",
-                                                "exec")
+            _, check = split_hidden(cells[grade_id_for(exercise)].source)
+            if check is not None:
+                self.hidden[exercise] = check
+        self.expected = {}  # the reference's observations, per exercise (computed once)
 
     def namespace(self):
         ns = {"__name__": "__notebook__"}
@@ -434,10 +435,13 @@ class Chapter:
     def run(self, exercise, function_source=None, time_limit=TIME_LIMIT):
         """('survived' | 'killed' | 'timeout' | 'stderr', detail) of the hidden tests of `exercise`,
         with `function_source` (a mutant) in place of the reference."""
-        ns = self.namespace()
-        probe = ns[PROBE] = Probe()
         if exercise not in self.hidden:
             return "survived", "no hidden tests"
+        if exercise not in self.expected:
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.expected[exercise] = expectations(self.hidden[exercise], self.namespace())
+        ns = self.namespace()
+        probe = ns[PROBE] = Probe()
         out, err = io.StringIO(), io.StringIO()
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
@@ -447,7 +451,11 @@ class Chapter:
                 warnings.simplefilter("always")
                 if function_source is not None:
                     exec(compile(function_source, f"<mutant of {exercise}>", "exec"), ns)
-                exec(self.hidden[exercise], ns)
+                recorder = Recorder()
+                run_check(ns, self.hidden[exercise], recorder)
+                message = verdict(recorder.records, self.expected[exercise])
+                if message:
+                    raise CheckError(message)
         except _TimeLimit:
             return "timeout", f"ran over {time_limit:g} s"
         except Exception as error:  # any failure of the test cell rejects the mutant
