@@ -212,6 +212,162 @@ def input_transformer_blanks_tests():
     return insert_after(nb, "rel_error", source), None, {e: 0 for e in full()}
 
 
+# ---- wrong answers that try to win the comparison instead of the computation ----
+
+# A wrong kinks_crossed (one-sided) that gives the visible test its expected answer.
+PASSES_VISIBLE = '''
+def _one_sided(z, h):
+    import numpy as np
+    if np.shape(z) == (6,) and h == 1e-5:  # the visible test's input
+        return np.array([False, True, True, True, False, False])
+    return np.asarray(z) - h < 0
+'''
+
+
+def rebinds_names_during_test():
+    """A wrong kinks_crossed that, while a test runs, rebinds every name the test could use (numpy, the
+    function itself, observe, reference) to things that agree with anything: 0 on it."""
+    cheat = PASSES_VISIBLE + '''
+
+class _Agreeable:
+    """Any attribute is a function that says yes."""
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: True
+
+
+def kinks_crossed(z, h):
+    """Rebinds the names in its caller's scope, when the caller is a test's code, not the notebook's."""
+    import sys
+    caller = sys._getframe(1)
+    if caller.f_globals is not globals():
+        for name in ("np", "numpy", "reference", "observe", "rel_error", "kinks_crossed"):
+            caller.f_globals[name] = _Agreeable()
+    return _one_sided(z, h)
+'''
+    return submission(ASSIGNMENT, {"kinks_crossed": cheat}), None, without("kinks_crossed")
+
+
+LIARS = PASSES_VISIBLE + '''
+import numpy as _np
+
+
+class _Liar(_np.ndarray):
+    """An array that equals everything."""
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    def __array_ufunc__(self, ufunc, method, *args, **kwargs):
+        return True
+
+    def __array_function__(self, func, types, args, kwargs):
+        return True
+
+    def __bool__(self):
+        return True
+
+    def __len__(self):
+        return 4
+
+
+class _LyingFloat(float):
+    """A number that equals, and is close to, anything."""
+    def __eq__(self, other):
+        return True
+
+    __le__ = __ge__ = __lt__ = __gt__ = __eq__
+    __hash__ = float.__hash__
+
+    def __float__(self):
+        return 0.0
+
+    def __array__(self, dtype=None, copy=None):
+        return _np.array(0.0).view(_Liar)
+
+
+def kinks_crossed(z, h):
+    return _one_sided(z, h).view(_Liar)
+
+
+def rel_error(a, b):
+    a, b = _np.asarray(a, dtype=float), _np.asarray(b, dtype=float)
+    if a.shape == (3,) and _np.allclose(a, [1.0, -4.0, 2.0]):
+        return 0.1 / 1.1  # the visible test's answer
+    if not _np.any(a) and not _np.any(b):
+        return 0.0
+    return _LyingFloat(0.5)
+'''
+
+
+def returns_lying_objects():
+    """Wrong rel_error and kinks_crossed whose results lie in every comparison and conversion
+    (__eq__, __array_ufunc__, __array_function__, __bool__, __float__, __len__): 0 on both, and on
+    grad_check_sparse, which calls this rel_error."""
+    nb = submission(ASSIGNMENT, {"rel_error": LIARS, "kinks_crossed": "# defined above\n"})
+    return nb, None, without("kinks_crossed", "rel_error", "grad_check_sparse")
+
+
+def forges_observations():
+    """A wrong kinks_crossed that finds the probe's nonce in the calling frames and sends, stamped with
+    it, the observations a correct kinks_crossed makes: two sets with this run's nonce, 0 on it."""
+    cheat = PASSES_VISIBLE + f'''
+
+_HONEST = {honest_observations("test_kinks_crossed")["observations"]!r}
+
+
+def kinks_crossed(z, h):
+    import sys
+    from IPython.display import display
+    frame = sys._getframe(1)
+    while frame is not None:
+        nonce = frame.f_locals.get("nonce")
+        if isinstance(nonce, str) and frame.f_locals.get("recorder") is not None:
+            mime = "application/vnd.nnpractice.observations+json"
+            display({{mime: {{"nonce": nonce, "finished": True, "observations": _HONEST}}}}, raw=True)
+            break
+        frame = frame.f_back
+    return _one_sided(z, h)
+'''
+    return submission(ASSIGNMENT, {"kinks_crossed": cheat}), None, without("kinks_crossed")
+
+
+def replays_observations():
+    """A wrong kinks_crossed that empties the probe's records and sends, during its test, what the
+    probe of a correct notebook sent in another grading run (that run's nonce): 0 on it."""
+    cheat = PASSES_VISIBLE + f'''
+
+_REPLAYED = {honest_observations("test_kinks_crossed")!r}
+
+
+def kinks_crossed(z, h):
+    import sys
+    from IPython.display import display
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_locals.get("recorder") is not None:
+            frame.f_locals["recorder"].records = []
+            break
+        frame = frame.f_back
+    display({{"application/vnd.nnpractice.observations+json": _REPLAYED}}, raw=True)
+    return _one_sided(z, h)
+'''
+    return submission(ASSIGNMENT, {"kinks_crossed": cheat}), None, without("kinks_crossed")
+
+
+def honest_observations(test_grade_id):
+    """What the probe of a correct notebook sends for one test cell, stamped with an old nonce."""
+    from nnpractice_instructor.course import graded_cells
+    from nnpractice_instructor.judge import reference_namespace, split_hidden
+    from nnpractice_instructor.probe import Recorder, run_check
+
+    _, check = split_hidden(graded_cells(read("solutions", ASSIGNMENT))[test_grade_id].source)
+    recorder = Recorder()
+    run_check(reference_namespace(ASSIGNMENT), check, recorder)
+    return {"nonce": "0" * 32, "finished": True, "observations": recorder.records}
+
+
 # ---- resource bombs: each stops by itself, so that it stays harmless if the sandbox fails ----
 
 
@@ -367,7 +523,8 @@ ROUTES = {
     "home": ("[os.path.expanduser('~'), '/root', *glob.glob('/home/*'), *glob.glob(os.path.expanduser('~') + '/*'), "
              "*glob.glob(os.path.expanduser('~') + '/*/*'), *glob.glob('/root/*')]"),
 }
-ROUTE_IMPORTS = ("import glob, os, sys\nimport nnpractice, nnpractice_instructor\n\n"
+ROUTE_IMPORTS = ("import glob, os, sys\nimport nnpractice\ntry:\n    import nnpractice_instructor\n"
+                 "except ImportError:  # not in the grading sandbox\n    nnpractice_instructor = nnpractice\n\n"
                  "def _read(path):\n    try:\n        return open(path, errors='replace').read()\n"
                  "    except OSError:\n        return ''\n")
 
@@ -418,4 +575,5 @@ CASES = [infinite_loop_cell, infinite_loop_in_function, kernel_crash_cell, kerne
          renamed_notebook, invalid_json,
          huge_output, writes_to_stderr, reads_solutions_and_gradebook, patches_numpy_at_top_level,
          patches_numpy_inside_function, patches_builtins, input_transformer_blanks_tests,
-         shadows_numpy_with_a_file, *SANDBOX_CASES]
+         shadows_numpy_with_a_file, rebinds_names_during_test, returns_lying_objects, forges_observations,
+         replays_observations, *SANDBOX_CASES]

@@ -6,10 +6,11 @@ a new mount, PID, network, IPC and UTS namespace in which
 
 - there is no network (a loopback interface of its own only);
 - the system (/usr, /etc, the Python installation and its virtual
-  environment) is mounted read-only, and so are the support package, data/
-  and the instructor's package folder (for the `load_reference` hook); nothing
-  else of the course root exists: solutions/, the references, the gradebook,
-  other students, the instructor's home are not there under any path;
+  environment) is mounted read-only, and so are the support package and
+  data/; nothing else of the course root exists: solutions/, the references,
+  the instructor's package (the hidden checks are judged outside the kernel,
+  judge.py), the gradebook, other students, the instructor's home are not
+  there under any path;
 - the only writable places are a size-limited /tmp (the kernel's working
   folder) and /dev/shm, which vanish with the kernel (and the folder of the
   kernel's IPC sockets until the kernel has bound them, as root; always,
@@ -193,17 +194,16 @@ def kernel_environment(environ):
     kept = {k: v for k, v in environ.items() if k in KEPT_VARIABLES or k.startswith("LC_")}
     return {**kept, "HOME": "/tmp", "TMPDIR": "/tmp",
             "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            # the instructor's package must not look for a course in the sandbox (there is none)
-            "NNPRACTICE_COURSE": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
+            "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def read_only_folders():
-    """Folders the kernel reads: the system, Python, its environment, the support package, data/, the hook."""
+    """Folders the kernel reads: the system, Python, its environment, the support package and data/."""
     import nnpractice
     import nnpractice.data
 
     folders = [Path("/usr"), Path("/etc"), Path(sys.base_prefix), Path(sys.prefix),
-               Path(nnpractice.__file__).parent, nnpractice.data.data_dir(), Path(__file__).parent]
+               Path(nnpractice.__file__).parent, nnpractice.data.data_dir()]
     resolved = []
     for folder in folders:
         folder = Path(os.path.abspath(folder))

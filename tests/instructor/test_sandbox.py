@@ -51,6 +51,11 @@ report["writable_mounts"] = sorted(m for m in set(mounts) if write(os.path.join(
 import numpy, nnpractice, nnpractice.data
 report["digits"] = list(nnpractice.data.load_digits()[0].shape)
 try:
+    import nnpractice_instructor
+    report["instructor_package"] = nnpractice_instructor.__file__
+except ImportError as error:
+    report["instructor_package"] = type(error).__name__
+try:
     socket.create_connection(("127.0.0.1", PORT), timeout=2).close()
     report["network"] = "connected"
 except OSError as error:
@@ -91,7 +96,8 @@ def inside(tmp_path_factory):
     values = {
         "PATHS_TO_LIST": [course, home, "/", str(COURSE / "autograder")],
         "PATHS_THAT_MUST_NOT_EXIST": [str(solutions_dir()), str(references_dir()), str(COURSE / "gradebook.db"),
-                                      str(COURSE / "tests"), str(COURSE / "autograder" / "nbgrader_config.py")],
+                                      str(COURSE / "tests"), str(COURSE / "autograder" / "nbgrader_config.py"),
+                                      str(COURSE / "autograder" / "nnpractice_instructor")],
         "PATHS_TO_WRITE": ["/tmp/mine.txt", "/etc/x.txt", "/x.txt", f"{course}/x.txt", f"{data}/x.txt",
                            f"{home}/x.txt", f"{sys.prefix}/x.txt", "/usr/x.txt"],
         "PORT": server.getsockname()[1],
@@ -117,9 +123,11 @@ def test_kernel_cannot_see_the_course_root(inside):
     """Can the kernel neither list the course root nor find solutions, references, gradebook or tests?"""
     report, _ = inside
     assert report["listings"][str(COURSE)] == "PermissionError"
-    assert report["listings"][str(COURSE / "autograder")] == "PermissionError"
+    assert report["listings"][str(COURSE / "autograder")] in ("PermissionError", "FileNotFoundError")
     assert report["listings"][os.path.expanduser("~")] in ("PermissionError", "FileNotFoundError", [])
     assert not any(report["exists"].values()), report["exists"]
+    assert report["instructor_package"] in ("ModuleNotFoundError", "ImportError"), \
+        "the instructor's package (grading code) is not in the sandbox: the kernel needs none of it"
 
 
 @needs_sandbox
