@@ -1,4 +1,4 @@
-"""The hidden reference solutions: built from the solution notebooks, and how hidden tests load them.
+"""The hidden reference solutions: built from the solution notebooks, loaded by the instructor's tools.
 
 The solution notebooks are the one source of truth. For every chapter, the
 cells students complete (nbgrader "autograded answer" cells) are copied, with
@@ -7,15 +7,14 @@ the solution markers removed, into autograder/references/<chapter>.py:
     nnpractice-release          # writes them, then the student release
     python -m nnpractice_instructor.references [--check]
 
-Hidden test cells get a chapter's references with
+The instructor's own tools (the animations, the tests) load a chapter's
+references with
 
     from nnpractice_instructor.references import load_reference
     reference = load_reference("01_gradient_checks")
 
-`load_reference` is a hook: during grading the kernel guard installs a
-provider (`set_provider`) that hands out the references it received as
-source, to test cells only; elsewhere (the instructor's own tools, the
-tests) it reads the generated module from disk.
+Grading never sends them to a student's kernel: hidden checks are decided
+in the grader's process (judge.py), which runs them there.
 """
 
 import argparse
@@ -68,19 +67,8 @@ def write_references(course=COURSE, check=False):
     return stale
 
 
-_provider = None  # set during grading by the kernel guard (set_provider)
-
-
-def set_provider(provider):
-    """Make `provider(chapter)` the source of load_reference (None: read from disk again)."""
-    global _provider
-    _provider = provider
-
-
 def load_reference(chapter, course=COURSE):
     """The reference solutions of `chapter`, as a module."""
-    if _provider is not None:
-        return _provider(chapter)
     path = references_dir(course) / f"{chapter}.py"
     if not path.is_file():
         raise ReferenceNotFound(f"{path} does not exist (run `make release`)")

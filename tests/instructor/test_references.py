@@ -7,7 +7,7 @@ import pytest
 from nnpractice_instructor import references
 from nnpractice_instructor.course import answer_cells, read
 from nnpractice_instructor.layout import chapters, references_dir
-from nnpractice_instructor.references import ReferenceNotFound, load_reference, set_provider
+from nnpractice_instructor.references import ReferenceNotFound, load_reference
 
 REFERENCE = "def answer():\n    return {answer!r}\n"
 
@@ -59,15 +59,3 @@ def test_modules_are_loaded_fresh(tmp_path):
     assert load_reference("x", course=course).answer() == 1
     fake_course(tmp_path, answer=2)
     assert load_reference("x", course=course).answer() == 2
-
-
-def test_a_provider_replaces_the_disk(tmp_path):
-    """While a provider is set (as the kernel guard does), does load_reference ask it, and only it?"""
-    asked = []
-    set_provider(lambda chapter: asked.append(chapter) or "from the grader")
-    try:
-        assert load_reference("x", course=fake_course(tmp_path)) == "from the grader"
-    finally:
-        set_provider(None)
-    assert asked == ["x"]
-    assert load_reference("x", course=tmp_path).answer() == 42

@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from nnpractice_instructor.course import answer_cells, read, graded_cells
+from nnpractice_instructor.judge import probe_source, split_hidden
 from nnpractice_instructor.layout import (HIDDEN_CANARY, REFERENCE_CANARY, chapters, nbgrader_meta,
                                           release_dir)
 from tests.helpers import assert_no_secrets, hidden_blocks, reference_lines, solution_blocks
@@ -68,14 +69,24 @@ def test_notebooks_are_stored_without_outputs(kind, assignment):
 
 @pytest.mark.parametrize("assignment", chapters())
 def test_grade_cells_cannot_give_free_partial_credit(assignment):
-    """Does every test cell end with an assert (nbgrader reads a last expression as a score)?"""
+    """Does no test cell end with a value (nbgrader reads a last expression as a score), neither as
+    released (its visible part) nor as executed in grading (with the probe in place of the hidden block)?"""
     for gid, cell in graded_cells(read("solutions", assignment)).items():
-        last = ast.parse(cell.source).body[-1]
-        is_none = isinstance(last, ast.Expr) and isinstance(last.value, ast.Constant) and last.value.value is None
-        assert isinstance(last, (ast.Assert, ast.With, ast.For, ast.If)) or is_none, \
-            f"{gid} ends with {type(last).__name__}"
-        if isinstance(last, (ast.With, ast.For, ast.If)):
-            assert isinstance(last.body[-1], ast.Assert), f"{gid}: block does not end with an assert"
+        visible, check = split_hidden(cell.source)
+        assert ends_without_a_value(visible), f"{gid}: the released cell ends with a value"
+        assert ends_without_a_value(probe_source(visible, check or "", "nonce")), f"{gid}: ends with a value"
+
+
+def ends_without_a_value(source):
+    """Whether the last statement (the last one inside a final with/for/if) gives no value."""
+    last = ast.parse(source).body[-1]
+    while isinstance(last, (ast.With, ast.For, ast.If)):
+        last = last.body[-1]
+    if not isinstance(last, ast.Expr):
+        return True
+    value = last.value
+    return (isinstance(value, ast.Constant) and value.value is None) or \
+        (isinstance(value, ast.Call) and getattr(value.func, "id", "") == "observe")
 
 
 @pytest.mark.parametrize("assignment", chapters())
