@@ -38,10 +38,13 @@ return (no `if` on a student's result: observe it).
 
 import base64
 import binascii
+import hashlib
 import inspect
 import io
+import json
+import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,6 +60,7 @@ from nnpractice_instructor.probe import OBSERVATIONS_MIME
 
 PROBE_SOURCE = inspect.getsource(probe)
 MAX_OBSERVATION_BYTES = 64 * 2**20  # decoded .npy bytes of one observation
+CACHE_FOLDER = ".expected"  # beside the reference modules: the reference runs' observations
 
 
 class CheckError(AssertionError):
@@ -65,12 +69,16 @@ class CheckError(AssertionError):
 
 @dataclass
 class Expected:
-    """One observation of the reference run: the value, and how to judge a student's."""
+    """One observation of the reference run: the value (a probe.plain record), and how to judge a student's."""
 
-    value: object
+    record: dict
     message: str
     rtol: float = 0.0
     atol: float = 0.0
+
+    @property
+    def value(self):
+        return decode(self.record)
 
 
 class ExpectationRecorder:
@@ -80,7 +88,9 @@ class ExpectationRecorder:
         self.expected = []
 
     def __call__(self, value, message, rtol=0.0, atol=0.0):
-        self.expected.append(Expected(decode(probe.plain(value)), message, rtol, atol))
+        record = probe.plain(value)
+        decode(record)  # the reference's own observations must be plain data too
+        self.expected.append(Expected(record, str(message), float(rtol), float(atol)))
 
 
 # ---- the check's source ------------------------------------------------------------
@@ -123,8 +133,31 @@ def expectations(check, namespace):
 
 @lru_cache(maxsize=64)
 def cached_expectations(chapter, check, course, references):
-    """expectations() of one chapter's check, computed once per process (the reference is fixed)."""
-    return expectations(check, reference_namespace(chapter, Path(course), references))
+    """expectations() of one chapter's check, computed once per course state.
+
+    Kept in this process and in a JSON file beside the references (the
+    folder the kernel never sees), named by a hash of everything the result
+    depends on: the setup cell, the reference module, the check, numpy's
+    version. The first submission graded pays for the reference run; every
+    other grading process reads the file.
+    """
+    setup = setup_cell(read("solutions", chapter, Path(course))).source
+    module = (Path(references) / f"{chapter}.py").read_text()
+    key = hashlib.sha256("\0".join([setup, module, check, np.__version__]).encode()).hexdigest()[:24]
+    path = Path(references) / CACHE_FOLDER / f"{chapter}-{key}.json"
+    try:
+        return [Expected(**entry) for entry in json.loads(path.read_text())]
+    except (OSError, ValueError, TypeError):
+        pass
+    expected = expectations(check, reference_namespace(chapter, Path(course), references))
+    try:
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps([asdict(e) for e in expected]))
+        temporary.replace(path)  # atomic: a process grading at the same time reads all or nothing
+    except OSError:
+        pass  # a read-only course: computed again next time
+    return expected
 
 
 # ---- plain data ----------------------------------------------------------------------
@@ -205,7 +238,7 @@ def verdict(records, expected):
             got = decode(records[index])
         except NotPlainData as problem:
             return f"{wanted.message} ({problem})"
-        if not same(got, wanted.value, wanted.rtol, wanted.atol):
+        if not same(got, decode(wanted.record), wanted.rtol, wanted.atol):
             return wanted.message
     if len(records) > len(expected):
         return "the hidden check recorded more observations than it makes: its code was changed"
