@@ -16,6 +16,7 @@ import pytest
 
 from nnpractice_instructor.course import points, submission
 from nnpractice_instructor.layout import SUBMITTED
+from nnpractice_instructor.selfcheck import check_many
 from tests.helpers import grade as grade_course
 from tests.hostile import ASSIGNMENT, CASES, DETACHED_MARKER, WATCHED, listener
 
@@ -140,3 +141,27 @@ def test_no_process_outlives_its_kernel(graded):
             continue
     assert alive == [], f"processes left by a graded notebook: {alive}"
     assert list(WATCHED.iterdir()) == [], "a process of a graded notebook wrote outside the sandbox"
+
+
+@pytest.mark.xdist_group("hostile_selfcheck")
+def test_self_check_gives_every_hostile_notebook_its_honest_score(tmp_path):
+    """Does the self-check (`make check`: the same judge, sandbox and limits) give every hostile case that
+    is one notebook the score the grading command must give it (test_hostile_submission_gets_its_honest_score)?"""
+    cases, paths = [], []
+    for case in CASES:
+        content, filename, expected = case()
+        if not isinstance(content, nbformat.NotebookNode) or filename not in (None, f"{ASSIGNMENT}.ipynb"):
+            continue  # several files, raw bytes or another name: what collection handles, not the self-check
+        folder = tmp_path / case.__name__
+        folder.mkdir()
+        nbformat.write(content, folder / f"{ASSIGNMENT}.ipynb")
+        cases.append((case.__name__, expected))
+        paths.append(folder / f"{ASSIGNMENT}.ipynb")
+    listener()
+    results = check_many(paths, timeout=8, jobs=2)
+    wrong = {}
+    for (name, expected), result in zip(cases, results):
+        got = {e.name: e.score for e in result.exercises}
+        if result.problem or got != {e: float(p) for e, p in expected.items()}:
+            wrong[name] = (got, expected, result.problem)
+    assert len(cases) >= 25 and not wrong, wrong
