@@ -9,7 +9,7 @@ from nnpractice_instructor.layout import chapters
 
 # Chapters not yet at the bar keep at least today's score (a ratchet): raise them, never lower them.
 FLOOR = {"01_gradient_checks": 0.949, "03_babysitting": 0.831, "06_hyperparameter_search": 0.885,
-         "07_ensembles": 0.945}
+         "07_ensembles": 1.0}
 
 
 @pytest.fixture(scope="module")
