@@ -36,6 +36,18 @@ def l2_penalty__regularizes_biases(params, reg):
     return loss, grads
 
 
+def l2_penalty__weights_by_ndim(params, reg):
+    """Tells weights apart by being matrices, not by their name: penalizes any 2-D parameter."""
+    loss, grads = 0.0, {}
+    for name, w in params.items():
+        if np.ndim(w) == 2:
+            loss += reg * float(np.sum(w * w))
+            grads[name] = 2 * reg * w
+        else:
+            grads[name] = np.zeros_like(w)
+    return loss, grads
+
+
 def l1_penalty__nan_at_zero(params, reg):
     """Computes sign(W) as W / |W|, which is NaN where a weight is exactly 0."""
     loss, grads = 0.0, {}
