@@ -127,8 +127,9 @@ def refine_space(trials, space, top=5, expand=0.5):
     - expand: float >= 0, padding added on each side, as a fraction of the
       span of the kept values (in log10 units for "log" parameters).
 
-    Returns a new dict name -> (low, high, scale) with the same names and
-    scales; low and high are plain floats.
+    Returns a new dict name -> (low, high, scale) with the same names, in
+    the order of space (the next random search draws them in that order),
+    and the same scales; low and high are plain floats.
     """
     refined = {}
     # nnpractice:reference
