@@ -218,6 +218,18 @@ def refine_space__strictly_above_the_top_th(trials, space, top=5, expand=0.5):
     return _refined(kept, space, expand)
 
 
+def refine_space__at_least_the_top_th(trials, space, top=5, expand=0.5):
+    """Keeps every trial at least as good as the top-th best accuracy: more than top when accuracies tie."""
+    cutoff = sorted((accuracy for accuracy, _ in trials), reverse=True)[min(top, len(trials)) - 1]
+    return _refined([trial for trial in trials if trial[0] >= cutoff], space, expand)
+
+
+def refine_space__sorts_the_callers_list(trials, space, top=5, expand=0.5):
+    """Sorts the caller's list in place (trials.sort) instead of a sorted copy."""
+    trials.sort(key=lambda trial: trial[0], reverse=True)
+    return _refined(trials[:top], space, expand)
+
+
 def refine_space__log_values_written_back(trials, space, top=5, expand=0.5):
     """Converts the log parameters to log10 inside the trials' own configs."""
     best = sorted(trials, key=lambda trial: trial[0], reverse=True)[:top]
