@@ -196,8 +196,10 @@ def best_on_border__strict_edges(trials, space, margin=0.1):
     return border
 
 
-def _refined(kept, space, expand):
-    """The padded ranges spanned by the kept trials, as the chapter computes them."""
+def refine_space__strictly_above_the_top_th(trials, space, top=5, expand=0.5):
+    """Keeps the trials strictly better than the top-th best accuracy: one trial too few (fewer on ties)."""
+    cutoff = sorted((accuracy for accuracy, _ in trials), reverse=True)[min(top, len(trials)) - 1]
+    kept = [trial for trial in trials if trial[0] > cutoff] or [max(trials, key=lambda trial: trial[0])]
     refined = {}
     for name, (_, _, scale) in space.items():
         values = np.array([config[name] for _, config in kept], dtype=float)
@@ -211,23 +213,37 @@ def _refined(kept, space, expand):
     return refined
 
 
-def refine_space__strictly_above_the_top_th(trials, space, top=5, expand=0.5):
-    """Keeps the trials strictly better than the top-th best accuracy: one trial too few (fewer on ties)."""
-    cutoff = sorted((accuracy for accuracy, _ in trials), reverse=True)[min(top, len(trials)) - 1]
-    kept = [trial for trial in trials if trial[0] > cutoff] or [max(trials, key=lambda trial: trial[0])]
-    return _refined(kept, space, expand)
-
-
 def refine_space__at_least_the_top_th(trials, space, top=5, expand=0.5):
     """Keeps every trial at least as good as the top-th best accuracy: more than top when accuracies tie."""
     cutoff = sorted((accuracy for accuracy, _ in trials), reverse=True)[min(top, len(trials)) - 1]
-    return _refined([trial for trial in trials if trial[0] >= cutoff], space, expand)
+    kept = [trial for trial in trials if trial[0] >= cutoff]
+    refined = {}
+    for name, (_, _, scale) in space.items():
+        values = np.array([config[name] for _, config in kept], dtype=float)
+        if scale == "log":
+            values = np.log10(values)
+        pad = expand * (values.max() - values.min())
+        low, high = values.min() - pad, values.max() + pad
+        if scale == "log":
+            low, high = 10 ** low, 10 ** high
+        refined[name] = (float(low), float(high), scale)
+    return refined
 
 
 def refine_space__sorts_the_callers_list(trials, space, top=5, expand=0.5):
     """Sorts the caller's list in place (trials.sort) instead of a sorted copy."""
     trials.sort(key=lambda trial: trial[0], reverse=True)
-    return _refined(trials[:top], space, expand)
+    refined = {}
+    for name, (_, _, scale) in space.items():
+        values = np.array([config[name] for _, config in trials[:top]], dtype=float)
+        if scale == "log":
+            values = np.log10(values)
+        pad = expand * (values.max() - values.min())
+        low, high = values.min() - pad, values.max() + pad
+        if scale == "log":
+            low, high = 10 ** low, 10 ** high
+        refined[name] = (float(low), float(high), scale)
+    return refined
 
 
 def refine_space__log_values_written_back(trials, space, top=5, expand=0.5):
