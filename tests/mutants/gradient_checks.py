@@ -242,3 +242,57 @@ def eval_numerical_gradient_array__keeps_the_returned_array(f, x, df, h=1e-5):
         x[ix] = old_value
         grad[ix] = np.sum((out_plus - out_minus) * df) / (2 * h)
     return grad
+
+
+def eval_numerical_gradient__smaller_default_step(f, x, h=1e-6):
+    """Defaults to h = 1e-6 ("smaller is more accurate") instead of the chapter's 1e-5."""
+    grad = np.zeros_like(x, dtype=np.float64)
+    for ix in np.ndindex(x.shape):
+        old_value = x[ix]
+        x[ix] = old_value + h
+        f_plus = f(x)
+        x[ix] = old_value - h
+        f_minus = f(x)
+        x[ix] = old_value
+        grad[ix] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def eval_numerical_gradient_array__smaller_default_step(f, x, df, h=1e-6):
+    """Defaults to h = 1e-6 ("smaller is more accurate") instead of the chapter's 1e-5."""
+    grad = np.zeros_like(x, dtype=np.float64)
+    for ix in np.ndindex(x.shape):
+        old_value = x[ix]
+        x[ix] = old_value + h
+        out_plus = np.array(f(x), dtype=np.float64)
+        x[ix] = old_value - h
+        out_minus = np.array(f(x), dtype=np.float64)
+        x[ix] = old_value
+        grad[ix] = np.sum((out_plus - out_minus) * df) / (2 * h)
+    return grad
+
+
+def grad_check_sparse__six_checks_by_default(f, params, grads, num_checks=6, h=1e-5, seed=0):
+    """Defaults to num_checks = 6 instead of 5: another set of coordinates is checked."""
+    rng = np.random.default_rng(seed)
+    errors = {}
+    for name, param in params.items():
+        worst = 0.0
+        for _ in range(num_checks):
+            ix = tuple(int(rng.integers(n)) for n in param.shape)
+            worst = max(worst, _check_coordinate(f, param, ix, grads[name][ix], h))
+        errors[name] = worst
+    return errors
+
+
+def grad_check_sparse__num_checks_in_total(f, params, grads, num_checks=5, h=1e-5, seed=0):
+    """Spreads num_checks coordinates over all the arrays instead of checking num_checks in each."""
+    rng = np.random.default_rng(seed)
+    names = list(params)
+    errors = {name: 0.0 for name in names}
+    for k in range(num_checks):
+        name = names[k % len(names)]
+        param = params[name]
+        ix = tuple(int(rng.integers(n)) for n in param.shape)
+        errors[name] = max(errors[name], _check_coordinate(f, param, ix, grads[name][ix], h))
+    return errors

@@ -171,3 +171,93 @@ def rank_checkpoints__reads_every_file(folder):
         rows.append((result["val_acc"], result["config"], path.name))
     rows.sort(key=lambda row: (-row[0], row[2]))
     return rows
+
+
+def log_uniform__int_size_gives_one_number(rng, lo, hi, size=None):
+    """Treats only a tuple as a shape: an int size (size=7) returns a single number."""
+    if isinstance(size, tuple):
+        return 10 ** rng.uniform(lo, hi, size)
+    return float(10 ** rng.uniform(lo, hi))
+
+
+def best_on_border__strict_edges(trials, space, margin=0.1):
+    """Compares with < and >: a position exactly at margin (or 1 - margin) is not on the border."""
+    best_config = max(trials, key=lambda trial: trial[0])[1]
+    border = {}
+    for name, (low, high, scale) in space.items():
+        value = best_config[name]
+        if scale == "log":
+            value, low, high = np.log10(value), np.log10(low), np.log10(high)
+        position = (value - low) / (high - low)
+        if position < margin:
+            border[name] = "low"
+        elif position > 1 - margin:
+            border[name] = "high"
+    return border
+
+
+def refine_space__strictly_above_the_top_th(trials, space, top=5, expand=0.5):
+    """Keeps the trials strictly better than the top-th best accuracy: one trial too few (fewer on ties)."""
+    cutoff = sorted((accuracy for accuracy, _ in trials), reverse=True)[min(top, len(trials)) - 1]
+    kept = [trial for trial in trials if trial[0] > cutoff] or [max(trials, key=lambda trial: trial[0])]
+    refined = {}
+    for name, (_, _, scale) in space.items():
+        values = np.array([config[name] for _, config in kept], dtype=float)
+        if scale == "log":
+            values = np.log10(values)
+        pad = expand * (values.max() - values.min())
+        low, high = values.min() - pad, values.max() + pad
+        if scale == "log":
+            low, high = 10 ** low, 10 ** high
+        refined[name] = (float(low), float(high), scale)
+    return refined
+
+
+def refine_space__at_least_the_top_th(trials, space, top=5, expand=0.5):
+    """Keeps every trial at least as good as the top-th best accuracy: more than top when accuracies tie."""
+    cutoff = sorted((accuracy for accuracy, _ in trials), reverse=True)[min(top, len(trials)) - 1]
+    kept = [trial for trial in trials if trial[0] >= cutoff]
+    refined = {}
+    for name, (_, _, scale) in space.items():
+        values = np.array([config[name] for _, config in kept], dtype=float)
+        if scale == "log":
+            values = np.log10(values)
+        pad = expand * (values.max() - values.min())
+        low, high = values.min() - pad, values.max() + pad
+        if scale == "log":
+            low, high = 10 ** low, 10 ** high
+        refined[name] = (float(low), float(high), scale)
+    return refined
+
+
+def refine_space__sorts_the_callers_list(trials, space, top=5, expand=0.5):
+    """Sorts the caller's list in place (trials.sort) instead of a sorted copy."""
+    trials.sort(key=lambda trial: trial[0], reverse=True)
+    refined = {}
+    for name, (_, _, scale) in space.items():
+        values = np.array([config[name] for _, config in trials[:top]], dtype=float)
+        if scale == "log":
+            values = np.log10(values)
+        pad = expand * (values.max() - values.min())
+        low, high = values.min() - pad, values.max() + pad
+        if scale == "log":
+            low, high = 10 ** low, 10 ** high
+        refined[name] = (float(low), float(high), scale)
+    return refined
+
+
+def refine_space__log_values_written_back(trials, space, top=5, expand=0.5):
+    """Converts the log parameters to log10 inside the trials' own configs."""
+    best = sorted(trials, key=lambda trial: trial[0], reverse=True)[:top]
+    refined = {}
+    for name, (_, _, scale) in space.items():
+        if scale == "log":
+            for _, config in best:
+                config[name] = float(np.log10(config[name]))
+        values = np.array([config[name] for _, config in best], dtype=float)
+        pad = expand * (values.max() - values.min())
+        low, high = values.min() - pad, values.max() + pad
+        if scale == "log":
+            low, high = 10 ** low, 10 ** high
+        refined[name] = (float(low), float(high), scale)
+    return refined

@@ -112,7 +112,7 @@ def warmup_cosine__ignores_lr_min(step, total_steps, lr_max, warmup_steps=0, lr_
 
 
 def _range_test(train_step, lr_min, lr_max, num_steps, smoothing, diverge_factor, rates_of=None,
-                stops=True, corrected=True, divide=10.0, record_last=True):
+                stops=True, corrected=True, divide=10.0, record_last=True, at_factor=False):
     grid = rates_of(lr_min, lr_max, num_steps) if rates_of else \
         [lr_min * (lr_max / lr_min) ** (i / (num_steps - 1)) for i in range(num_steps)]
     rates, losses = [], []
@@ -121,7 +121,8 @@ def _range_test(train_step, lr_min, lr_max, num_steps, smoothing, diverge_factor
         loss = train_step(lr)
         average = smoothing * average + (1 - smoothing) * loss
         smoothed = average / (1 - smoothing ** (i + 1)) if corrected else average
-        diverged = not np.isfinite(smoothed) or smoothed > diverge_factor * best
+        diverged = not np.isfinite(smoothed) or (smoothed >= diverge_factor * best if at_factor
+                                                 else smoothed > diverge_factor * best)
         if record_last or not diverged:
             rates.append(lr)
             losses.append(smoothed)
@@ -157,6 +158,11 @@ def lr_range_test__drops_the_diverging_step(train_step, lr_min, lr_max, num_step
                                             diverge_factor=4.0):
     """Stops at the right step but does not record it: one rate fewer than the steps taken."""
     return _range_test(train_step, lr_min, lr_max, num_steps, smoothing, diverge_factor, record_last=False)
+
+
+def lr_range_test__stops_at_the_factor(train_step, lr_min, lr_max, num_steps, smoothing=0.98, diverge_factor=4.0):
+    """Stops when the smoothed loss reaches diverge_factor times the best (>=), not only when it exceeds it."""
+    return _range_test(train_step, lr_min, lr_max, num_steps, smoothing, diverge_factor, at_factor=True)
 
 
 def _global_norm(grads):
