@@ -13,10 +13,11 @@ nothing fetched) draws on a canvas with the Canvas 2D API:
   (the momentum slider does not change SGD's path: `config_reads` finds which
   config keys each function reads), and only the runs that changed go to
   the browser, as binary arrays;
-- the browser asks for a recompute with the settings it shows, at most one
-  request in flight: while a slider is dragged the requests in between are
-  dropped and the next one carries the latest settings, so the figure never
-  replays a backlog.
+- the browser asks for a recompute with the settings it shows, a few requests
+  in flight at most (explorer.js, `requests`): while a slider is dragged the
+  settings passed while they are all in flight are never asked for, and the
+  next request carries the latest settings, so the figure never replays a
+  backlog.
 
 Without a browser (tests, scripts) a change of a control recomputes at once,
 and `view.runs` holds what would be drawn. The explorer exposes `sliders`,
