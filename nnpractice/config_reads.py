@@ -5,10 +5,10 @@ that read the slider's key: the momentum slider does not change SGD's path.
 
 `ReadLog` is a dict that records the keys looked up in it (by `[]`, `get`,
 `setdefault`, `in`, `pop`); anything that sees every key at once (iterating,
-`keys()`, `items()`, `values()`, `copy()`, `len()`) records that the rule may
-read every key. `keys_read(rule, surface, start, config)` runs a few steps of
-the rule with such a config and returns the keys it read, or None when that
-cannot be known (the rule saw every key, or raised).
+`keys()`, `items()`, `values()`, `len()`, `|`, copies, which call `items()`)
+records that the rule may read every key. `keys_read(rule, surface, start,
+config)` runs a few steps of the rule with such a config and returns the keys
+it read, or None when that cannot be known (the rule saw every key, or raised).
 """
 
 import numpy as np
@@ -69,6 +69,14 @@ class ReadLog(dict):
     def copy(self):
         self._every_key()
         return ReadLog(super().items(), self.reads)
+
+    def __or__(self, other):
+        self._every_key()
+        return dict(super().items()) | other
+
+    def __ror__(self, other):
+        self._every_key()
+        return other | dict(super().items())
 
 
 def keys_read(rule, surface, start, config, steps=3):

@@ -1,5 +1,7 @@
 """Does the trajectory explorer draw the student's own rules and react to its controls, without a browser?"""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -314,7 +316,13 @@ def test_keys_read_follows_lookups_and_gives_up_on_iteration(solved):
     def stub(w, dw, config=None):
         raise NotImplementedError
 
+    def copying(w, dw, config):
+        config = copy.deepcopy(config)
+        return w - config["learning_rate"] * dw, config
+
     assert keys_read(scaled, surface, surface.start, config) is None
+    assert keys_read(copying, surface, surface.start, config) is None
+    assert keys_read(lambda w, dw, config: (w, config | {"t": 1}), surface, surface.start, config) is None
     assert keys_read(late, surface, surface.start, config) == {"learning_rate", "momentum"}
     assert keys_read(stub, surface, surface.start, config) is None
     assert config == {"learning_rate": 0.01, "momentum": 0.9, "beta1": 0.9, "beta2": 0.999}, "config modified"
