@@ -270,8 +270,8 @@ function sameSettings(a, b) {
     && a.chosen.join("\u0000") === b.chosen.join("\u0000");
 }
 
-// The requests of one view: at most `limit` in flight (while one is computed, the next ones wait in the
-// kernel's queue, so the kernel never idles during a drag). A request leaves only when the settings
+// The requests of one view: at most `limit` in flight (while one is computed, the next ones already
+// wait in the kernel's queue, so the kernel need not wait a whole round trip between two frames). A request leaves only when the settings
 // differ from the newest asked for (or, with none in flight, from those shown): settings that were
 // changed again before a request could leave are never asked for, so a drag never leaves a backlog
 // longer than `limit`. `send(id, settings)` sends one; answered(id) is told of each answer.
