@@ -3,7 +3,9 @@
 Recompute: `race` of the 6 reference rules x 500 steps (the explorer's compute
 part). Update: a whole TrajectoryExplorer.update() (recompute, statuses, and
 the changed paths handed to the widget; the browser draws them, which
-benchmarks/explorer_browser.py times). Medians of 15 runs. Run from the repository root:
+benchmarks/explorer_browser.py times). Momentum: the update after the momentum
+slider moved, which runs only the rules that read the momentum. Medians of 15
+runs. Run from the repository root:
 
     .venv/bin/python -m benchmarks.explorer
 """
@@ -38,13 +40,20 @@ def main():
     reference = load_reference("02_optimizers")
     rules = {label: getattr(reference, name) for label, name in RULE_NAMES.items()}
     explorer = TrajectoryExplorer(rules, steps=STEPS)
-    print(f"{'surface':>12} {'recompute':>12} {'update':>8}   (ms, median of {REPEATS}; {len(rules)} rules x {STEPS} steps)")
+    print(f"{'surface':>12} {'recompute':>12} {'update':>8} {'momentum':>9}   "
+          f"(ms, median of {REPEATS}; {len(rules)} rules x {STEPS} steps)")
     for name, surface in SURFACES.items():
         explorer.set_surface(name)
         config = explorer.config()
         compute = median_ms(lambda: race(rules, surface, surface.start, STEPS, config))
         update = median_ms(lambda: explorer.update())
-        print(f"{name:>12} {compute:12.1f} {update:8.1f}")
+        momentum = median_ms(lambda: move(explorer.sliders["momentum"]))
+        print(f"{name:>12} {compute:12.1f} {update:8.1f} {momentum:9.1f}")
+
+
+def move(slider):
+    """Move a slider to another value (the explorer updates, as after a student's move)."""
+    slider.value = 0.5 if slider.value != 0.5 else 0.6
 
 
 if __name__ == "__main__":

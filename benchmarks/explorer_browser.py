@@ -20,8 +20,9 @@ see) and records the time of each change, with performance.now(), the clock
 of the keydown events. Times are therefore quantized to frames (about 17 ms).
 
 First, the kernel's side without a browser, per surface: recompute (`race`
-of the 6 reference rules x 500 steps) and a whole update (recompute, status,
-and the frame of changed runs prepared and handed to the widget), medians of 15.
+of the 6 reference rules x 500 steps) and the update after a momentum change
+(the rules that read the momentum run again, statuses, and the frame of changed
+runs prepared and handed to the widget), medians of 15.
 
 Run from the repository root (needs /usr/bin/chromium):
 
@@ -126,7 +127,7 @@ def drag(page, handle):
 
 
 def kernel_side(steps=500, repeats=15):
-    """{surface: (recompute ms, update ms)}, medians, for the 6 reference rules."""
+    """{surface: (recompute ms, update ms after a momentum change)}, medians, for the 6 reference rules."""
     from nnpractice_instructor.animation import RULE_NAMES
     from nnpractice_instructor.references import load_reference
     from nnpractice.surfaces import SURFACES
@@ -194,7 +195,7 @@ def main(argv=None):
     parser.add_argument("--save", type=Path, help="also write the raw numbers to this JSON file")
     args = parser.parse_args(argv)
     kernel = kernel_side()
-    print(f"kernel side, 6 rules x 500 steps (ms, median of 15): {'surface':>12} {'recompute':>10} {'update':>8}")
+    print(f"kernel side, 6 rules x 500 steps (ms, median of 15): {'surface':>12} {'recompute':>10} {'update μ':>8}")
     for name, (compute, update) in kernel.items():
         print(f"{'':50} {name:>12} {compute:10.1f} {update:8.1f}")
     result = measure(args.tries)

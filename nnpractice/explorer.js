@@ -5,9 +5,9 @@
 // the start point, one path per rule with its end, a legend. Right panel: loss against step.
 // The paths arrive as binary arrays in "frame" messages, only those that changed.
 // Requests: whenever a control changes, the view asks the kernel for a frame computed with the
-// settings it shows, with at most two requests in flight (one computing, the next waiting); when an
-// answer comes, it asks again only if the settings changed meanwhile. So a drag never leaves a
-// backlog: the settings it passes through while both are in flight are never computed.
+// settings it shows, with at most MAX_IN_FLIGHT requests in flight (see `requests`); when an answer
+// comes, it asks again only if the settings changed meanwhile. So a drag never leaves a backlog: the
+// settings it passes through while all are in flight are never computed.
 
 const WIDTH = 820;
 const HEIGHT = 340;
@@ -16,7 +16,10 @@ const LOSS_PANEL = { left: 497, top: 24, right: 808, bottom: 298 };
 const FONT = "11px sans-serif";
 const TITLE_FONT = "12px sans-serif";
 const HYPERPARAMETERS = ["learning_rate", "momentum", "decay_rate", "beta1", "beta2"];
-const MAX_IN_FLIGHT = 2;
+// Four: the round trip to the kernel (50-200 ms while a slider is dragged on 2 busy cores) is much
+// longer than a recompute of the rules that read the moved slider (about 5 ms), so with only one
+// request waiting the kernel idles and a 20-step drag showed 4-7 frames.
+const MAX_IN_FLIGHT = 4;
 const REQUEST_TIMEOUT_MS = 10000;
 
 // A copy of a received buffer: buffers are views at any offset, typed arrays need aligned ones.
@@ -267,6 +270,37 @@ function sameSettings(a, b) {
     && a.chosen.join("\u0000") === b.chosen.join("\u0000");
 }
 
+// The requests of one view: at most `limit` in flight (while one is computed, the next ones already
+// wait in the kernel's queue, so the kernel need not wait a whole round trip between two frames). A request leaves only when the settings
+// differ from the newest asked for (or, with none in flight, from those shown): settings that were
+// changed again before a request could leave are never asked for, so a drag never leaves a backlog
+// longer than `limit`. `send(id, settings)` sends one; answered(id) is told of each answer.
+export function requests(send, { limit = MAX_IN_FLIGHT, timeoutMs = REQUEST_TIMEOUT_MS, now = () => performance.now() } = {}) {
+  const viewId = Math.random().toString(36).slice(2);
+  let count = 0;
+  let pending = []; // [{id, sent, settings}], oldest first
+  return {
+    // Ask for `wanted` if it is new and a request may leave; `shown`: the settings of the frame shown.
+    ask(wanted, shown) {
+      const time = now();
+      pending = pending.filter((p) => time - p.sent < timeoutMs); // a lost answer must not block
+      if (pending.length >= limit) return false;
+      const newest = pending.length ? pending[pending.length - 1].settings : shown;
+      if (sameSettings(wanted, newest)) return false;
+      const id = `${viewId}-${count++}`;
+      pending.push({ id, sent: time, settings: wanted });
+      send(id, wanted);
+      return true;
+    },
+    // The answer to request `id` came; the older ones are answered too (answers come in order).
+    answered(id) {
+      const index = pending.findIndex((p) => p.id === id);
+      if (index >= 0) pending = pending.slice(index + 1);
+    },
+    inFlight: () => pending.length,
+  };
+}
+
 async function render({ model, el }) {
   const ratio = window.devicePixelRatio || 1;
   const canvas = document.createElement("canvas");
@@ -373,23 +407,10 @@ async function render({ model, el }) {
     ctx.restore();
   }
 
-  // Requests: at most MAX_IN_FLIGHT at a time (one being computed, one waiting with newer settings);
-  // a new one leaves only when the settings differ from the newest asked for or shown. Settings that
-  // were changed again before a request could leave are never asked for: no backlog.
-  const viewId = Math.random().toString(36).slice(2);
-  let requests = 0;
-  let pending = []; // [{id, sent, settings}], oldest first
+  const asked = requests((id, wanted) => model.send({ type: "request", id, settings: wanted }));
   let scheduled = false;
   function request() {
-    const now = performance.now();
-    pending = pending.filter((p) => now - p.sent < REQUEST_TIMEOUT_MS); // a lost answer must not block
-    if (pending.length >= MAX_IN_FLIGHT) return;
-    const wanted = settings();
-    const newest = pending.length ? pending[pending.length - 1].settings : frame && frame.settings;
-    if (sameSettings(wanted, newest)) return;
-    const id = `${viewId}-${requests++}`;
-    pending.push({ id, sent: now, settings: wanted });
-    model.send({ type: "request", id, settings: wanted });
+    asked.ask(settings(), frame && frame.settings);
   }
   function changed() {
     draw();
@@ -407,8 +428,7 @@ async function render({ model, el }) {
         points: new Float64Array(bytes(buffers[run.points])), losses: new Float64Array(bytes(buffers[run.losses])) };
     }
     frame = message;
-    const answered = pending.findIndex((p) => p.id === message.answers);
-    if (answered >= 0) pending = pending.slice(answered + 1); // answers come in order
+    asked.answered(message.answers);
     draw();
     request();
   }

@@ -9,12 +9,15 @@ nothing fetched) draws on a canvas with the Canvas 2D API:
 - the contour lines of a surface are computed here once per surface and sent
   once (the `surface` trait); the browser draws them once into a background
   picture and reuses it;
-- after every change the paths and losses go to the browser as binary arrays,
-  and only the runs that changed;
-- the browser asks for a recompute with the settings it shows, at most one
-  request in flight: while a slider is dragged the requests in between are
-  dropped and the next one carries the latest settings, so the figure never
-  replays a backlog.
+- after every change only the rules that the change concerns are run again
+  (the momentum slider does not change SGD's path: `config_reads` finds which
+  config keys each function reads), and only the runs that changed go to
+  the browser, as binary arrays;
+- the browser asks for a recompute with the settings it shows, a few requests
+  in flight at most (explorer.js, `requests`): while a slider is dragged the
+  settings passed while they are all in flight are never asked for, and the
+  next request carries the latest settings, so the figure never replays a
+  backlog.
 
 Without a browser (tests, scripts) a change of a control recomputes at once,
 and `view.runs` holds what would be drawn. The explorer exposes `sliders`,
@@ -39,6 +42,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from nnpractice.config_reads import keys_read
 from nnpractice.surfaces import SURFACES
 from nnpractice.trajectories import NOT_IMPLEMENTED, race
 
@@ -211,6 +215,9 @@ class TrajectoryExplorer:
         self.namespace = namespace if namespace is not None else {}
         self.surface = SURFACES[surface]
         self.runs, self.status, self.timings = {}, {}, {}
+        self.computed = {}  # label -> what its run was computed with: rule, config, surface, start, steps
+        self.recomputed = []  # labels whose runs the last update computed (the others were kept)
+        self._keys_read = {}  # rule -> the config keys it reads
         self._holding = False
 
         layout = widgets.Layout(width="330px")
@@ -272,7 +279,7 @@ class TrajectoryExplorer:
         if change["owner"] is self.surface_menu:
             self.set_surface(change["new"])
         else:
-            self.update()
+            self.update(reuse=True)
 
     def _on_request(self, settings, request_id):
         """A browser asks for a frame computed with its settings (the latest it shows)."""
@@ -282,7 +289,7 @@ class TrajectoryExplorer:
         if name != self.surface.name:
             self.set_surface(name, answers=request_id)
         else:
-            self.update(settings=settings, answers=request_id)
+            self.update(settings=settings, answers=request_id, reuse=True)
 
     def set_surface(self, name, answers=None):
         """Show another surface: send its contours (once), reset the start and α, recompute."""
@@ -312,13 +319,17 @@ class TrajectoryExplorer:
         rule = self.rules[label]
         return self.namespace.get(rule) if isinstance(rule, str) else rule
 
-    def update(self, *_, settings=None, answers=None):
-        """Recompute every chosen rule's run and send the browser what changed.
+    def update(self, *_, settings=None, answers=None, reuse=False):
+        """Recompute the chosen rules' runs and send the browser what changed.
 
         Inputs:
         - settings: dict as from settings() (default: the controls' values);
           a browser sends the settings it shows.
         - answers: id of the browser's request this frame answers.
+        - reuse: keep the last run of a rule when nothing it depends on
+          changed (see reusable()); the controls' changes and the browser's
+          requests reuse, a direct call recomputes every rule (say after
+          redefining a function that a rule calls).
 
         Returns the runs (dict label -> Run).
         """
@@ -326,10 +337,18 @@ class TrajectoryExplorer:
         settings = self.settings() if settings is None else settings
         start = tuple(float(v) for v in settings["start"])
         config = {key: float(settings[key]) for key in HYPERPARAMETERS}
+        steps = int(settings["steps"])
         chosen = {label: self.resolve(label) for label in self.rules if label in settings["chosen"]}
         missing = {label for label, rule in chosen.items() if not callable(rule)}
         runnable = {label: rule for label, rule in chosen.items() if label not in missing}
-        self.runs = race(runnable, self.surface, start, int(settings["steps"]), config)
+        inputs = {"surface": self.surface.name, "start": start, "steps": steps}
+        kept = {label: self.runs[label] for label, rule in runnable.items()
+                if reuse and self.reusable(label, rule, inputs, config)}
+        again = {label: rule for label, rule in runnable.items() if label not in kept}
+        fresh = race(again, self.surface, start, steps, config) if again else {}
+        self.runs = {label: kept[label] if label in kept else fresh[label] for label in runnable}
+        self.computed = {label: {"rule": rule, "config": config, **inputs} for label, rule in runnable.items()}
+        self.recomputed = list(fresh)
         computed = time.perf_counter()
 
         self.status, shown = {}, {}
@@ -351,6 +370,29 @@ class TrajectoryExplorer:
         self.timings = {"compute_ms": 1e3 * (computed - started),
                         "update_ms": 1e3 * (time.perf_counter() - computed)}
         return self.runs
+
+    def reusable(self, label, rule, inputs, config):
+        """Is the last run of `label` still right for `rule` with these inputs (surface, start, steps) and config?
+
+        Yes when it was computed with the same function, surface, start and
+        steps, and every config key the rule reads has the same value (the
+        keys are found by config_reads.keys_read, once per function; a stub's
+        are unknown, so a stub is always run again).
+        """
+        last = self.computed.get(label)
+        run = self.runs.get(label)
+        if last is None or run is None or last["rule"] is not rule:
+            return False
+        if any(last[key] != value for key, value in inputs.items()):
+            return False
+        keys = self.keys_read(rule, config)
+        return keys is not None and all(last["config"].get(key) == config[key] for key in keys)
+
+    def keys_read(self, rule, config):
+        """The config keys `rule` reads (frozenset), or None if unknown; found once per function."""
+        if rule not in self._keys_read:
+            self._keys_read[rule] = keys_read(rule, self.surface, self.surface.start, config)
+        return self._keys_read[rule]
 
     def loss_axis(self):
         """Limits of the loss panel: {"xlim", "ylim" (None without a finite loss in view), "log"}."""

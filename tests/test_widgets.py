@@ -1,5 +1,7 @@
 """Does the trajectory explorer draw the student's own rules and react to its controls, without a browser?"""
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -220,3 +222,118 @@ def test_animations_ship_with_the_chapter():
             with Image.open(path) as gif:
                 assert gif.n_frames >= 20, path
             assert f"(animations/{name}_race.gif)" in markdown
+
+
+def counting(rules):
+    """The rules wrapped so that each call is counted: (wrapped rules, dict label -> calls)."""
+    calls = {label: 0 for label in rules}
+
+    def wrap(label, rule):
+        def counted(w, dw, config=None):
+            calls[label] += 1
+            return rule(w, dw, config)
+        return counted
+
+    return {label: wrap(label, rule) for label, rule in rules.items()}, calls
+
+
+def test_only_rules_reading_the_changed_key_are_recomputed(solved):
+    """After the momentum slider moves, are only the momentum rules run again, the others' runs kept?"""
+    rules, calls = counting({label: solved[name] for label, name in RULES.items()})
+    explorer = TrajectoryExplorer(rules, surface="ravine", steps=50)
+    browser = Browser(explorer)
+    before = dict(explorer.runs)
+    calls.update({label: 0 for label in calls})
+    browser.request(momentum=0.5)
+    assert sorted(explorer.recomputed) == ["Nesterov", "momentum"]
+    assert calls["SGD"] <= 3 and calls["Adam"] <= 3, "only a few steps to learn which keys a rule reads"
+    assert calls["momentum"] >= 50 and calls["Nesterov"] >= 50
+    assert explorer.runs["SGD"] is before["SGD"] and explorer.runs["momentum"] is not before["momentum"]
+    browser.request(momentum=0.5, beta2=0.99)
+    assert explorer.recomputed == ["Adam"]
+    browser.request(momentum=0.5, beta2=0.99, learning_rate=0.02)
+    assert sorted(explorer.recomputed) == sorted(RULES), "every rule reads the step size"
+
+
+def test_kept_runs_equal_recomputed_ones(solved):
+    """Is a frame built from kept runs the same as one computed from scratch with the same settings?"""
+    explorer = TrajectoryExplorer(RULES, namespace=solved, surface="beale", steps=80)
+    browser = Browser(explorer)
+    browser.request(momentum=0.6)
+    browser.request(momentum=0.6, decay_rate=0.9)
+    kept = {label: run.points for label, run in explorer.runs.items()}
+    fresh = TrajectoryExplorer(RULES, namespace=solved, surface="beale", steps=80)
+    Browser(fresh).request(momentum=0.6, decay_rate=0.9)
+    fresh.update(settings={**fresh.settings(), "momentum": 0.6, "decay_rate": 0.9})
+    assert fresh.recomputed == list(RULES)
+    for label, points in kept.items():
+        assert np.array_equal(points, fresh.runs[label].points), label
+
+
+def test_start_steps_and_redefined_rules_recompute_every_affected_run(solved):
+    """Do a new start, new steps or a redefined function run the rules again, whatever keys they read?"""
+    names = dict(solved)
+    explorer = TrajectoryExplorer(RULES, namespace=names, surface="ravine", steps=30)
+    browser = Browser(explorer)
+    browser.request(start=[1.0, -1.0])
+    assert explorer.recomputed == list(RULES)
+    browser.request(start=[1.0, -1.0], steps=40)
+    assert explorer.recomputed == list(RULES)
+    names["sgd"] = lambda w, dw, config: (w - 0.5 * config["learning_rate"] * dw, config)
+    browser.request(start=[1.0, -1.0], steps=40)
+    assert explorer.recomputed == ["SGD"]
+
+
+def test_stubs_are_tried_again_at_every_change():
+    """Is a stub (it raises, so which keys it reads is unknown) run again after any slider change?"""
+    explorer = TrajectoryExplorer(RULES, namespace=namespace("02_optimizers", answers="notebooks"), steps=20)
+    browser = Browser(explorer)
+    browser.request(beta2=0.99)
+    assert explorer.recomputed == list(RULES)
+    assert set(explorer.status.values()) == {NOT_IMPLEMENTED}
+
+
+def test_keys_read_follows_lookups_and_gives_up_on_iteration(solved):
+    """Does keys_read list what a rule looks up, and answer None for a rule that sees every key or raises?"""
+    from nnpractice.config_reads import keys_read
+    from nnpractice.surfaces import SURFACES
+
+    surface, config = SURFACES["ravine"], {"learning_rate": 0.01, "momentum": 0.9, "beta1": 0.9, "beta2": 0.999}
+    assert keys_read(solved["sgd"], surface, surface.start, config) == {"learning_rate"}
+    assert keys_read(solved["sgd_momentum"], surface, surface.start, config) == {"learning_rate", "momentum"}
+    assert keys_read(solved["adam"], surface, surface.start, config) == {"learning_rate", "beta1", "beta2"}
+
+    def scaled(w, dw, config):
+        factor = sum(config.values())
+        return w - 1e-3 * factor * dw, config
+
+    def late(w, dw, config):  # reads the momentum from its second step on
+        if "t" in config:
+            return w - config["momentum"] * dw, config
+        config["t"] = config["learning_rate"]
+        return w, config
+
+    def stub(w, dw, config=None):
+        raise NotImplementedError
+
+    def copying(w, dw, config):
+        config = copy.deepcopy(config)
+        return w - config["learning_rate"] * dw, config
+
+    assert keys_read(scaled, surface, surface.start, config) is None
+    assert keys_read(copying, surface, surface.start, config) is None
+    assert keys_read(lambda w, dw, config: (w, config | {"t": 1}), surface, surface.start, config) is None
+    assert keys_read(late, surface, surface.start, config) == {"learning_rate", "momentum"}
+    assert keys_read(stub, surface, surface.start, config) is None
+    assert config == {"learning_rate": 0.01, "momentum": 0.9, "beta1": 0.9, "beta2": 0.999}, "config modified"
+
+
+def test_a_request_that_changes_nothing_runs_no_rule(solved):
+    """With the settings of the last frame, is no rule run and no path sent again?"""
+    explorer = TrajectoryExplorer(RULES, namespace=solved, surface="ravine", steps=30)
+    browser = Browser(explorer)
+    browser.request(momentum=0.4)
+    status = dict(explorer.status)
+    frame = browser.request(momentum=0.4)
+    assert explorer.recomputed == [] and frame["runs"] == {}
+    assert explorer.status == status and set(explorer.runs) == set(RULES)
