@@ -15,6 +15,7 @@ import time
 import nbformat
 from nbclient import NotebookClient
 
+from nnpractice_instructor.judge import run_here
 from nnpractice_instructor.kernels import kernel_config
 from nnpractice_instructor.layout import chapters as course_chapters
 from nnpractice_instructor.layout import notebook_path
@@ -28,7 +29,7 @@ def execute(path, grading):
     else:
         os.environ.pop("NBGRADER_EXECUTION", None)
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = run_here(nbformat.read(path, as_version=4))
         with kernel_config() as config:
             return timed_cells(NotebookClient(nb, timeout=600, kernel_name="python3", config=config,
                                               resources={"metadata": {"path": str(path.parent)}}))

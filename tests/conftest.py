@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from nnpractice_instructor.course import read, scratch_course, submission
+from nnpractice_instructor.judge import run_here
 from nnpractice_instructor.kernels import execute
 from nnpractice_instructor.layout import chapters, notebook_path
 from nnpractice_instructor.release import release
@@ -45,7 +46,7 @@ def executed_solution():
                     patch.setenv("NBGRADER_EXECUTION", "autograde")
                 else:
                     patch.delenv("NBGRADER_EXECUTION", raising=False)
-                cache[chapter, grading] = execute(nbformat.read(path, as_version=4), path.parent)
+                cache[chapter, grading] = execute(run_here(nbformat.read(path, as_version=4)), path.parent)
         return cache[chapter, grading]
 
     return run

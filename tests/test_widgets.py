@@ -8,6 +8,7 @@ import pytest
 from nnpractice.trajectories import NOT_IMPLEMENTED
 from nnpractice.widgets import COLORS, TrajectoryExplorer
 from nnpractice_instructor.course import read
+from nnpractice_instructor.judge import run_here
 from nnpractice_instructor.kernels import execute
 from nnpractice_instructor.layout import notebook_path
 from tests.helpers import namespace
@@ -189,7 +190,7 @@ def test_explorer_cell_runs_in_the_untouched_release(tmp_path):
 @pytest.mark.slow
 def test_figures_after_the_explorer_stay_inline_images():
     """In the executed solution notebook, are the figures drawn after the explorer still PNG images?"""
-    nb = read("solutions", "02_optimizers")
+    nb = run_here(read("solutions", "02_optimizers"))
     execute(nb, notebook_path("02_optimizers", "solutions").parent, timeout=300)
     index = next(i for i, c in enumerate(nb.cells) if "TrajectoryExplorer(" in c.source)
     later = [o for c in nb.cells[index + 1:] for o in c.get("outputs", []) if "image/png" in o.get("data", {})]

@@ -38,6 +38,7 @@ return (no `if` on a student's result: observe it).
 
 import base64
 import binascii
+import copy
 import hashlib
 import inspect
 import io
@@ -110,6 +111,25 @@ def probe_source(visible, check, nonce):
     call = (f"_nnpractice_probe = {{}}\nexec({PROBE_SOURCE!r}, _nnpractice_probe)\n"
             f"_nnpractice_probe['probe'](globals(), {check!r}, {nonce!r})\ndel _nnpractice_probe\n")
     return visible.rstrip("\n") + "\n" + call
+
+
+def run_here(nb):
+    """A copy of a solution notebook that runs as it is, outside grading (tests, site, benchmarks).
+
+    Its hidden checks run in the notebook's own kernel with an `observe` that
+    records nothing: there the chapter's functions ARE the reference, so there
+    is nothing to compare (tests/test_exercises.py judges the reference against
+    its checks), but every check still runs to its end or raises. To judge a
+    notebook for real, grade it (`nnpractice-check NOTEBOOK`).
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if is_test_cell(cell) and HIDDEN_MARKERS[0] in cell.source:
+            before, rest = cell.source.split(HIDDEN_MARKERS[0], 1)
+            check, after = rest.split(HIDDEN_MARKERS[1], 1)
+            cell.source = (f"{before}{HIDDEN_MARKERS[0]}\nexec({check!r}, {{**globals(), 'observe': "
+                           f"lambda value, *message, **tolerance: None}})\n{HIDDEN_MARKERS[1]}{after}")
+    return nb
 
 
 # ---- the reference run ---------------------------------------------------------------

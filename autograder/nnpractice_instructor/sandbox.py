@@ -197,13 +197,24 @@ def kernel_environment(environ):
             "PYTHONDONTWRITEBYTECODE": "1"}
 
 
+SUPPORT_FOLDERS = ("import json, pathlib, nnpractice, nnpractice.data; "
+                   "print(json.dumps([str(pathlib.Path(nnpractice.__file__).parent), str(nnpractice.data.data_dir())]))")
+
+
+@lru_cache(maxsize=None)
+def support_folders():
+    """[the support package's folder, data/] as the kernel's Python finds them: started from an empty
+    folder with the kernel's environment, not from wherever the grading process was started (a
+    checkout's own nnpractice/ beside an installed one must not be what gets bound)."""
+    with tempfile.TemporaryDirectory() as empty:
+        found = subprocess.run([sys.executable, "-c", SUPPORT_FOLDERS], cwd=empty, capture_output=True, text=True,
+                               env=kernel_environment(os.environ), check=True)
+    return json.loads(found.stdout.strip().splitlines()[-1])
+
+
 def read_only_folders():
     """Folders the kernel reads: the system, Python, its environment, the support package and data/."""
-    import nnpractice
-    import nnpractice.data
-
-    folders = [Path("/usr"), Path("/etc"), Path(sys.base_prefix), Path(sys.prefix),
-               Path(nnpractice.__file__).parent, nnpractice.data.data_dir()]
+    folders = [Path("/usr"), Path("/etc"), Path(sys.base_prefix), Path(sys.prefix), *map(Path, support_folders())]
     resolved = []
     for folder in folders:
         folder = Path(os.path.abspath(folder))

@@ -4,7 +4,7 @@
 
 For every chapter in solutions/, in parallel:
 1. execute the SOLUTION notebook with nbclient (in a temporary copy of its
-   folder; its hidden tests load the references from autograder/), so every
+   folder; its hidden checks run on its own answers, judge.run_here), so every
    figure and printed result is the one the finished notebook produces;
 2. clear the answers and the hidden tests with nbgrader's own preprocessors
    (ClearSolutions, ClearHiddenTests), keeping the outputs: readers see the
@@ -33,6 +33,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from nnpractice_instructor.judge import run_here
 from nnpractice_instructor.kernels import execute as execute_notebook
 from nnpractice_instructor.layout import COURSE, chapters
 
@@ -105,7 +106,7 @@ def execute(chapter, root, timeout):
 
 
     source = root / "solutions" / chapter
-    nb = nbformat.read(source / f"{chapter}.ipynb", as_version=4)
+    nb = run_here(nbformat.read(source / f"{chapter}.ipynb", as_version=4))
     with tempfile.TemporaryDirectory(prefix=f"site-{chapter}-") as tmp:
         folder = Path(tmp) / chapter
         shutil.copytree(source, folder, ignore=NOT_COPIED)
