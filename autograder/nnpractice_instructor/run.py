@@ -1,9 +1,10 @@
 """Grade submissions in parallel, each in a sandbox of its own.
 
 nbgrader's autograde grades one submission after another. Here every
-(student, assignment) runs as its own `nbgrader autograde --student` process,
-`jobs` at a time, in a temporary course folder that holds only that
-submission, and its kernel runs in an operating-system sandbox (sandbox.py:
+(student, assignment) is autograded on its own (`nbgrader autograde
+--student`), `jobs` at a time, by long-lived grading processes (workers.py:
+nbgrader imported once per job, not once per submission), in a temporary
+course folder that holds only that submission, and its kernel runs in an operating-system sandbox (sandbox.py:
 bubblewrap, no network, read-only system, no course root, resource limits).
 A cell that hits a limit of the sandbox fails by itself; the submission is
 graded, and a problem row names the limit. All
@@ -34,6 +35,7 @@ from nnpractice_instructor.kernels import command_line_options, socket_folder
 from nnpractice_instructor.layout import (ATTEMPTS, AUTOGRADED, CELL_TIMEOUT, JOBS, SUBMISSION_TIMEOUT, SUBMITTED,
                                           autograder_dir, gradebook_url, notebook_path)
 from nnpractice_instructor.repair import repair
+from nnpractice_instructor.workers import WorkerDied, Workers
 
 OVERTIME = "grading took over"
 log = logging.getLogger(__name__)
@@ -92,8 +94,10 @@ def repaired_submission(course, student, assignment):
 
 
 def grade_one(course, student, assignment, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT,
-              attempts=ATTEMPTS, sandboxed=True):
+              attempts=ATTEMPTS, sandboxed=True, worker=None):
     """Autograde one submission in a sandbox, up to `attempts` times; returns a Problem or None.
+
+    worker: a workers.Worker to grade in (default: a `python -m nbgrader autograde` process of its own).
 
     A submission repaired before grading, graded after a failed attempt, or
     with a cell that hit a limit of the sandbox, is still returned as a Problem
@@ -110,7 +114,7 @@ def grade_one(course, student, assignment, timeout=CELL_TIMEOUT, submission_time
     for attempt in range(1, attempts + 1):
         with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
             failure = autograde_in_sandbox(course, student, assignment, nb, Path(tmp), timeout, submission_timeout,
-                                           sandboxed)
+                                           sandboxed, worker)
         if failure is None:
             graded_after = [f"graded at attempt {attempt} after " + "; ".join(failures)] if failures else []
             notes = repaired + graded_after + limits_hit(course, student, assignment)
@@ -128,10 +132,11 @@ def limits_hit(course, student, assignment):
     return os_sandbox.limits_hit(nbformat.read(path, as_version=4)) if path.is_file() else []
 
 
-def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, submission_timeout, sandboxed=True):
-    """Run `nbgrader autograde` on the notebook node `nb` of one submission, written into `sandbox` (a
-    folder of its own), its kernel in the operating-system sandbox unless sandboxed=False; the reason
-    it failed, or None."""
+def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, submission_timeout, sandboxed=True,
+                         worker=None):
+    """Run nbgrader's autograde on the notebook node `nb` of one submission, written into `sandbox` (a
+    folder of its own), its kernel in the operating-system sandbox unless sandboxed=False, in `worker`
+    (or a process of its own); the reason it failed, or None."""
     # Only the notebook and nbgrader's timestamp.txt (for late penalties): any other file
     # handed in would sit in the kernel's working folder, where a numpy.py would be imported
     # in place of numpy.
@@ -143,14 +148,19 @@ def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, subm
         shutil.copy2(timestamp, folder / timestamp.name)
     with socket_folder() as sockets, os_sandbox.uid_slot() as uid:
         env, options = os_sandbox.prepare(sandbox, sockets, uid) if sandboxed else ({}, [])
+        options = [f"--CourseDirectory.root={sandbox}", f"--CourseDirectory.db_url={gradebook_url(course)}",
+                   f"--ExecutePreprocessor.timeout={timeout}", *command_line_options(sockets), *options]
         try:
-            result = run_nbgrader(course, "autograde", assignment, "--student", student, "--force",
-                                  f"--CourseDirectory.root={sandbox}",
-                                  f"--CourseDirectory.db_url={gradebook_url(course)}",
-                                  f"--ExecutePreprocessor.timeout={timeout}", *command_line_options(sockets),
-                                  *options, timeout=submission_timeout, env=env)
+            if worker is None:
+                result = run_nbgrader(course, "autograde", assignment, "--student", student, "--force", *options,
+                                      timeout=submission_timeout, env=env)
+            else:
+                result = worker.autograde(autograder_dir(course), assignment, student, options,
+                                          {**grading_environment(), **env}, submission_timeout)
         except subprocess.TimeoutExpired:
             return f"{OVERTIME} {submission_timeout} s and was stopped"
+        except WorkerDied as died:
+            return str(died)
     graded = sandbox / AUTOGRADED / student / assignment
     if result.returncode != 0 or not graded.is_dir():
         return "nbgrader could not grade it: " + nbgrader_errors(result)
@@ -173,9 +183,13 @@ def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout
     """Grade every (student, assignment) pair, `jobs` at a time; returns [Problem]."""
     if sandboxed and os_sandbox.unavailable():
         raise os_sandbox.SandboxUnavailable(os_sandbox.unavailable())
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_one, course, s, a, timeout, submission_timeout, ATTEMPTS, sandboxed)
-                   for s, a in pairs]
+    with Workers(min(jobs, len(pairs)) or 1) as workers, ThreadPoolExecutor(max_workers=jobs) as pool:
+        def grade(student, assignment):
+            with workers.take() as worker:
+                return grade_one(course, student, assignment, timeout, submission_timeout, ATTEMPTS, sandboxed,
+                                 worker)
+
+        futures = [pool.submit(grade, s, a) for s, a in pairs]
         results = [f.result() for f in tqdm(as_completed(futures), total=len(futures), desc="grading",
                                             unit="notebook", disable=not progress)]
     return [problem for problem in results if problem]

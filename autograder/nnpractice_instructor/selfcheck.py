@@ -4,7 +4,7 @@ For self-study. The self-check IS the grading command, run on the reader's
 notebooks in a scratch course: the chapters' solutions, release and
 references are copied into a temporary folder, `nbgrader
 generate_assignment` records each chapter in a scratch gradebook, a copy of
-each notebook is handed in as a submission, and `run.grade_one` grades it
+each notebook is handed in as a submission, and `run.grade_all` grades it
 exactly as `nnpractice-grade` grades a class (the same nbgrader converter and preprocessors, the same
 guard, timeouts and messages). The points and messages are read back with
 the grading command's own report code.
@@ -19,7 +19,6 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from nnpractice_instructor.course import scratch_course
 from nnpractice_instructor.grade import ensure_in_gradebook
 from nnpractice_instructor.layout import CELL_TIMEOUT, JOBS, SUBMITTED, chapters, release_dir
 from nnpractice_instructor.report import read_grades
-from nnpractice_instructor.run import NbgraderFailed, grade_one
+from nnpractice_instructor.run import NbgraderFailed, grade_all
 
 READER = "reader"  # the student ids of the reader's notebooks in the scratch course: reader-1, reader-2, ...
 
@@ -114,9 +113,9 @@ def check_many(paths, timeout=CELL_TIMEOUT, jobs=1, sandboxed=None):
             target = course / SUBMITTED / reader / result.assignment / f"{result.assignment}.ipynb"
             target.parent.mkdir(parents=True)
             shutil.copy(result.path, target)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            problems = list(pool.map(lambda item: grade_one(course, item[0], item[1].assignment, timeout,
-                                                            sandboxed=sandboxed), handed_in))
+        found = grade_all(course, [(reader, result.assignment) for reader, result in handed_in], jobs, timeout,
+                          progress=False, sandboxed=sandboxed)
+        problems = [next((p for p in found if p.student == reader), None) for reader, _ in handed_in]
         for (reader, result), problem in zip(handed_in, problems):
             if problem is not None and problem.status != GRADED:
                 result.problem = problem.reason

@@ -4,6 +4,7 @@ the student's fault? Kernels started together each get sockets of their own."""
 import csv
 import logging
 import sqlite3
+import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,9 +16,11 @@ from nbgrader.api import Gradebook
 from nnpractice_instructor.course import points, submission
 from nnpractice_instructor.kernels import execute
 from nnpractice_instructor.layout import gradebook_url
-from nnpractice_instructor.run import grade_all, run_nbgrader
+from nnpractice_instructor.collect import GRADED, NOT_GRADED
+from nnpractice_instructor.run import OVERTIME, grade_all, grade_one, run_nbgrader
+from nnpractice_instructor.workers import Workers
 from tests.helpers import grade, hand_in
-from tests.hostile import ASSIGNMENT, WRONG_KINKS
+from tests.hostile import ASSIGNMENT, WRONG_KINKS, infinite_loop_cell
 
 
 @pytest.mark.slow
@@ -107,3 +110,26 @@ def test_students_named_in_any_script_are_each_graded_under_their_name(course, t
         totals = {row["name"]: float(row[ASSIGNMENT]) for row in csv.DictReader(handle)}
     full = sum(points(ASSIGNMENT).values())
     assert totals == {name: full - (points(ASSIGNMENT)["kinks_crossed"] if name == "王芳" else 0) for name in names}
+
+
+@pytest.mark.slow
+def test_a_worker_over_time_or_killed_is_replaced_and_the_next_submission_graded(course):
+    """A submission over its time limit stops its grading process; a process killed while it grades is
+    replaced and the submission graded at the next attempt; nothing is lost either way."""
+    looping, _, _ = infinite_loop_cell()
+    hand_in(course, "slow", ASSIGNMENT, looping)
+    hand_in(course, "ada", ASSIGNMENT, submission(ASSIGNMENT))
+    with Workers(1) as workers, workers.take() as worker:
+        first = worker.process.pid
+        problem = grade_one(course, "slow", ASSIGNMENT, timeout=60, submission_timeout=12, worker=worker)
+        assert problem.status == NOT_GRADED and problem.reason.startswith(f"attempt 1: {OVERTIME}"), problem
+        second = worker.process.pid
+        assert second != first and worker.process.is_alive()
+        killer = threading.Timer(4, worker.process.kill)
+        killer.start()
+        problem = grade_one(course, "ada", ASSIGNMENT, worker=worker)
+        killer.join()
+    assert problem.status == GRADED and problem.reason.startswith("graded at attempt 2 after attempt 1: the grading "
+                                                                  "process ended"), problem
+    with Gradebook(gradebook_url(course)) as gradebook:
+        assert gradebook.find_submission(ASSIGNMENT, "ada").score == sum(points(ASSIGNMENT).values())
