@@ -170,6 +170,20 @@ def import_submission(course, student, assignment, rows):
         gradebook.db.commit()
 
 
+class ClusterUnreachable(RuntimeError):
+    """The Dask scheduler given to the grading command cannot be reached."""
+
+
+def connect(scheduler):
+    """A distributed.Client of the scheduler at address `scheduler`; raises ClusterUnreachable."""
+    from distributed import Client
+
+    try:
+        return Client(scheduler)
+    except OSError as error:
+        raise ClusterUnreachable(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+
+
 def sandbox_unavailable(client):
     """{worker address: why its kernels cannot be sandboxed} for every worker that cannot."""
     from nnpractice_instructor import sandbox
@@ -192,7 +206,7 @@ def grade_on_cluster(course, pairs, scheduler, timeout=CELL_TIMEOUT, submission_
     """
     from distributed import Client, as_completed
 
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    client = scheduler if isinstance(scheduler, Client) else connect(scheduler)
     try:
         if sandbox_required and (cannot := sandbox_unavailable(client)):
             from nnpractice_instructor.sandbox import SandboxUnavailable

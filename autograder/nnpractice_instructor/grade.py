@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from nnpractice_instructor import sandbox
-from nnpractice_instructor.cluster import grade_on_cluster
+from nnpractice_instructor.cluster import ClusterUnreachable, grade_on_cluster
 from nnpractice_instructor.collect import GRADED, collect
 from nnpractice_instructor.feedback import write_feedback
 from nnpractice_instructor.layout import CELL_TIMEOUT, COURSE, JOBS, SUBMISSION_TIMEOUT, SUBMITTED, chapters
@@ -124,6 +124,9 @@ def main(argv=None):
     except sandbox.SandboxUnavailable as error:
         print(f"nnpractice-grade: student code cannot be sandboxed: {error}.\nGrading stopped (see "
               "--no-sandbox-i-accept-the-risk).", file=sys.stderr)
+        return 2
+    except ClusterUnreachable as error:
+        print(f"nnpractice-grade: {error}", file=sys.stderr)
         return 2
     students = sorted({p.name for p in submitted.iterdir() if p.is_dir()})
     if args.feedback:
