@@ -76,7 +76,7 @@ def bare_run(nb, folder):
             client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name=kernel_name, config=config,
                                     allow_errors=True, resources={"metadata": {"path": str(folder)}})
             start = time.perf_counter()
-            with client.setup_kernel():
+            with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 ready = time.perf_counter()
                 for index, cell in enumerate(nb.cells):
                     client.execute_cell(cell, index)
