@@ -21,7 +21,8 @@ from nbgrader.api import Gradebook
 
 from nnpractice_instructor.course import scratch_course, submission
 from nnpractice_instructor.grade import ensure_in_gradebook
-from nnpractice_instructor.layout import AUTOGRADED, gradebook_url
+from nnpractice_instructor.layout import AUTOGRADED, SUBMITTED, gradebook_url
+from nnpractice_instructor.run import run_nbgrader
 from tests.helpers import grade, hand_in
 from tests.hostile import ASSIGNMENT, WRONG_KINKS, kernel_crash_in_function, reads_solutions_and_gradebook
 
@@ -39,11 +40,15 @@ def class_of_five():
 
 @pytest.fixture(scope="module")
 def handed_in(tmp_path_factory):
-    """A course of chapter 01 only, recorded in its gradebook, with class_of_five() handed in. Read only."""
+    """A course of chapter 01 only, recorded in its gradebook with a due date, with class_of_five() handed
+    in (bob a day late, by nbgrader's timestamp.txt). Read only."""
     course = scratch_course(tmp_path_factory.mktemp("dask") / "course", only=[ASSIGNMENT])
     ensure_in_gradebook(course, [ASSIGNMENT])
+    assert run_nbgrader(course, "db", "assignment", "add", ASSIGNMENT,
+                        "--duedate=2026-03-01 17:00:00 UTC").returncode == 0
     for student, nb in class_of_five().items():
         hand_in(course, student, ASSIGNMENT, nb)
+    (course / SUBMITTED / "bob_wrong" / ASSIGNMENT / "timestamp.txt").write_text("2026-03-02 17:00:00 UTC")
     return course
 
 
@@ -84,6 +89,15 @@ def cluster(tmp_path):
             process.kill()
 
 
+def gradebook_rows(course):
+    """{student: (timestamp, seconds late, score, [(cell, auto score, needs manual grade)])} of the gradebook."""
+    with Gradebook(gradebook_url(course)) as gradebook:
+        return {s.student.id: (s.timestamp, s.total_seconds_late, s.score,
+                               sorted((g.name, g.auto_score, g.needs_manual_grade)
+                                      for n in s.notebooks for g in n.grades))
+                for s in gradebook.assignment_submissions(ASSIGNMENT)}
+
+
 def grades_csv(course):
     with open(course / "grades" / "grades.csv", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -110,7 +124,8 @@ def kill_first_busy_worker(nannies):
 
 def test_cluster_grades_equal_local_grades_with_a_worker_killed(handed_in, cluster, tmp_path):
     """Local grading and grading on the cluster (one worker killed mid-run) give the same grades.csv,
-    and every submission is in the gradebook and in autograded/ exactly once."""
+    the same gradebook rows (timestamps, late seconds, every cell's automatic score), and every submission
+    is in the gradebook and in autograded/ exactly once."""
     address, nannies = cluster
     local, remote = (shutil.copytree(handed_in, tmp_path / name) for name in ("local", "remote"))
     start = time.perf_counter()
@@ -130,6 +145,8 @@ def test_cluster_grades_equal_local_grades_with_a_worker_killed(handed_in, clust
     with Gradebook(gradebook_url(remote)) as gradebook:
         submissions = [(s.student.id, s.assignment.name) for s in gradebook.assignment_submissions(ASSIGNMENT)]
     assert sorted(submissions) == sorted((s, ASSIGNMENT) for s in students)
+    assert gradebook_rows(remote) == gradebook_rows(local)
+    assert gradebook_rows(remote)["bob_wrong"][1] == 24 * 3600
     assert {p.name for p in (remote / AUTOGRADED).iterdir()} == students
     scores = {row["student"]: 0.0 for row in grades_csv(remote)}
     for row in grades_csv(remote):
