@@ -1,10 +1,14 @@
-"""How much does grading in parallel save? 20 submissions at --jobs 1 and --jobs 2.
+"""How much does grading in parallel save? 20 submissions at --jobs 1 and --jobs 2, and on a Dask cluster.
 
 Builds a temporary course with 20 copies of a correct chapter-01 submission
-and times the grading command (`nnpractice-grade`) at each job count.
-Run from the repository root: .venv/bin/python -m benchmarks.grading_jobs [N]
+and times the grading command (`nnpractice-grade`) at each job count and,
+with --scheduler ADDRESS, on that Dask cluster (`--scheduler`).
+Run from the repository root:
+
+    .venv/bin/python -m benchmarks.grading_jobs [N] [--scheduler tcp://127.0.0.1:8786]
 """
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -19,7 +23,17 @@ from nnpractice_instructor.release import release
 ASSIGNMENT = "01_gradient_checks"
 
 
-def main(count=20):
+def timed_grading(course, *options):
+    """Seconds of the grading command on the course with `options`; raises if it fails."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "nnpractice_instructor", "--course", str(course),
+                             "--assignment", ASSIGNMENT, "--no-progress", *options], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(result.stdout + result.stderr)
+    return time.perf_counter() - start
+
+
+def main(count=20, scheduler=None):
     with tempfile.TemporaryDirectory() as tmp:
         course = scratch_course(Path(tmp) / "course", only=[ASSIGNMENT])
         release(course)
@@ -27,17 +41,21 @@ def main(count=20):
             folder = course / "submitted" / f"student{i:02d}" / ASSIGNMENT
             folder.mkdir(parents=True)
             nbformat.write(submission(ASSIGNMENT), folder / f"{ASSIGNMENT}.ipynb")
+        runs = {f"--jobs {jobs}": ["--jobs", str(jobs)] for jobs in (1, 2)}
+        if scheduler:
+            runs["--scheduler"] = ["--scheduler", scheduler]
         times = {}
-        for jobs in (1, 2):
-            start = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "nnpractice_instructor", "--course", str(course),
-                                     "--assignment", ASSIGNMENT, "--jobs", str(jobs), "--no-progress"],
-                                    capture_output=True, text=True)
-            times[jobs] = time.perf_counter() - start
-            assert result.returncode == 0, result.stdout + result.stderr
-            print(f"{count} submissions, --jobs {jobs}: {times[jobs]:.1f} s ({times[jobs] / count:.2f} s each)")
-        print(f"speed-up with 2 jobs: {times[1] / times[2]:.2f}x")
+        for name, options in runs.items():
+            times[name] = timed_grading(course, *options)
+            print(f"{count} submissions, {name}: {times[name]:.1f} s ({times[name] / count:.2f} s each)", flush=True)
+        print(f"speed-up with 2 jobs: {times['--jobs 1'] / times['--jobs 2']:.2f}x")
+        if scheduler:
+            print(f"speed-up on the cluster: {times['--jobs 1'] / times['--scheduler']:.2f}x")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=20, help="submissions")
+    parser.add_argument("--scheduler", help="also grade on the Dask cluster at this address")
+    arguments = parser.parse_args()
+    main(arguments.count, arguments.scheduler)

@@ -7,7 +7,9 @@ submissions are first collected from nbgrader's exchange (`nbgrader collect
 gradebook, the one the Formgrader shows; a manual score or comment given in
 the Formgrader is kept when a notebook is graded again. Prints a summary, writes
 grades/ (CSV files, analytics) in the course root and, with --feedback,
-feedback/<student>/<assignment>/<assignment>.html without hidden tests.
+feedback/<student>/<assignment>/<assignment>.html without hidden tests. With
+--scheduler ADDRESS, every submission is graded as a task on that Dask
+cluster (cluster.py); only this process writes the gradebook and the reports.
 """
 
 import argparse
@@ -16,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from nnpractice_instructor import sandbox
+from nnpractice_instructor.cluster import ClusterUnreachable, grade_on_cluster
 from nnpractice_instructor.collect import GRADED, collect
 from nnpractice_instructor.feedback import write_feedback
 from nnpractice_instructor.layout import CELL_TIMEOUT, COURSE, JOBS, SUBMISSION_TIMEOUT, SUBMITTED, chapters
@@ -55,6 +58,17 @@ def record_names(course, names):
                 gradebook.update_or_create_student(student, last_name=name)
 
 
+def grade_pairs(course, pairs, args, sandboxed):
+    """Grade [(student, assignment)] here (`args.jobs` at a time, kernels sandboxed if `sandboxed`) or on the
+    Dask cluster at `args.scheduler` (sandboxed on every worker, unless --no-sandbox-i-accept-the-risk lets
+    workers without bubblewrap grade unsandboxed); returns [Problem]."""
+    if args.scheduler:
+        return grade_on_cluster(course, pairs, args.scheduler, args.timeout, args.submission_timeout,
+                                not args.no_progress, sandbox_required=not args.no_sandbox)
+    return grade_all(course, pairs, args.jobs, args.timeout, args.submission_timeout, not args.no_progress,
+                     sandboxed)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="nnpractice-grade", description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", help="submitted/ folder, folder of loose notebooks, or .zip "
@@ -70,13 +84,16 @@ def main(argv=None):
     parser.add_argument("--feedback", action="store_true", help="also write feedback HTML")
     parser.add_argument("--collect", action="store_true",
                         help="first collect submissions from nbgrader's exchange into submitted/ (nbgrader collect)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade each submission as a task on this Dask cluster (e.g. tcp://host:8786); "
+                             "the workers need the course's Python environment and bubblewrap")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-sandbox-i-accept-the-risk", dest="no_sandbox", action="store_true",
                         help="grade where bubblewrap cannot run: student code then runs with your rights, network "
                              "and files (see the threat model in autograder/README.md)")
     args = parser.parse_args(argv)
 
-    why = sandbox.unavailable()
+    why = None if args.scheduler else sandbox.unavailable()  # on a cluster, the workers are asked
     if why and not args.no_sandbox:
         print(f"nnpractice-grade: student code cannot be sandboxed here: {why}.\nGrading stopped. Grade on "
               "Linux with bubblewrap, or in a container (autograder/README.md); to grade without the sandbox "
@@ -102,8 +119,15 @@ def main(argv=None):
         return 2
     pairs = [(folder.parent.name, folder.name) for folder in sorted(submitted.glob("*/*"))
              if folder.name in assignments and (folder / f"{folder.name}.ipynb").is_file()]
-    problems += grade_all(course, pairs, args.jobs, args.timeout, args.submission_timeout, not args.no_progress,
-                          sandboxed=not why)
+    try:
+        problems += grade_pairs(course, pairs, args, sandboxed=not why)
+    except sandbox.SandboxUnavailable as error:
+        print(f"nnpractice-grade: student code cannot be sandboxed: {error}.\nGrading stopped (see "
+              "--no-sandbox-i-accept-the-risk).", file=sys.stderr)
+        return 2
+    except ClusterUnreachable as error:
+        print(f"nnpractice-grade: {error}", file=sys.stderr)
+        return 2
     students = sorted({p.name for p in submitted.iterdir() if p.is_dir()})
     if args.feedback:
         problems += write_feedback(course, pairs)
