@@ -1,8 +1,8 @@
 """What do the sandbox and the judge cost? Seconds to grade one correct submission per chapter.
 
 For every chapter, one correct submission is graded by the grading
-pipeline (`run.grade_one`, as `nnpractice-grade` grades each notebook) in
-a scratch course, once with its kernel in the bubblewrap sandbox and once
+pipeline (`run.grade_one` in a long-lived grading process, as
+`nnpractice-grade` grades each notebook) in a scratch course, once with its kernel in the bubblewrap sandbox and once
 without (`--no-sandbox-i-accept-the-risk`), alternating, `REPEATS` times
 each; prints the median seconds and the difference (a run without full
 marks stops the benchmark).
@@ -33,14 +33,15 @@ from nnpractice_instructor.grade import ensure_in_gradebook
 from nnpractice_instructor.layout import SUBMITTED, chapters
 from nnpractice_instructor.report import read_grades
 from nnpractice_instructor.run import grade_one
+from nnpractice_instructor.workers import Workers
 
-REPEATS = 2
+REPEATS = 3
 
 
-def graded_seconds(course, assignment, sandboxed):
-    """Seconds to grade the submission of 'student'; raises if it is not graded with full marks."""
+def graded_seconds(course, assignment, sandboxed, worker):
+    """Seconds to grade the submission of 'student' in `worker`; raises if it is not graded with full marks."""
     start = time.perf_counter()
-    problem = grade_one(course, "student", assignment, sandboxed=sandboxed)
+    problem = grade_one(course, "student", assignment, sandboxed=sandboxed, worker=worker)
     seconds = time.perf_counter() - start
     score = sum(row["score"] for row in read_grades(course, [assignment], ["student"]))
     if problem is not None or score != sum(points(assignment).values()):
@@ -79,7 +80,7 @@ def main():
         return 1
     print(f"limits: {sandbox.LIMITS.describe()}")
     print(f"{'chapter':<28}{'sandboxed':>11}{'bare':>9}{'sandbox':>10}{'judge':>9}{'both':>8}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, Workers(1) as workers, workers.take() as worker:
         course = scratch_course(Path(tmp) / "course", release=False)
         ensure_in_gradebook(course, chapters())
         for assignment in chapters():
@@ -89,7 +90,7 @@ def main():
             times = {True: [], False: []}
             for _ in range(REPEATS):
                 for sandboxed in (True, False):
-                    times[sandboxed].append(graded_seconds(course, assignment, sandboxed))
+                    times[sandboxed].append(graded_seconds(course, assignment, sandboxed, worker))
             inside, bare = statistics.median(times[True]), statistics.median(times[False])
             judged = statistics.median(judge_seconds(assignment) for _ in range(REPEATS))
             both = (inside - bare + judged) / (inside - judged)

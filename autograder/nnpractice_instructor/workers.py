@@ -18,6 +18,7 @@ its parent) and a new one takes its place.
             outcome = worker.autograde(folder, assignment, student, options, env, timeout)
 """
 
+import copy
 import multiprocessing
 import os
 import queue
@@ -62,13 +63,8 @@ def autograde_here(config_folder, assignment, student, options, env):
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import KVArgParseConfigLoader, PyFileConfigLoader
 
-    if config_folder not in _configs:
-        _configs[config_folder] = PyFileConfigLoader("nbgrader_config.py", path=config_folder).load_config()
-    config = Config(_configs[config_folder])
-    config.merge(KVArgParseConfigLoader(argv=list(options)).load_config())
+    config = submission_config(config_folder, options)
     saved = dict(os.environ)
     os.environ.update(env)
     try:
@@ -79,6 +75,17 @@ def autograde_here(config_folder, assignment, student, options, env):
         os.environ.update(saved)
     log = "\n".join(filter(None, [result.get("log", ""), result.get("error", "")]))
     return Outcome(0 if result["success"] else 1, log)
+
+
+def submission_config(config_folder, options):
+    """The course's nbgrader configuration (read once) with one submission's `options` merged into a copy."""
+    from traitlets.config.loader import KVArgParseConfigLoader, PyFileConfigLoader
+
+    if config_folder not in _configs:
+        _configs[config_folder] = PyFileConfigLoader("nbgrader_config.py", path=config_folder).load_config()
+    config = copy.deepcopy(_configs[config_folder])  # merge() writes into its sections: never into the cached one
+    config.merge(KVArgParseConfigLoader(argv=list(options)).load_config())
+    return config
 
 
 class Worker:

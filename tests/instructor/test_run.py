@@ -15,10 +15,10 @@ from nbgrader.api import Gradebook
 
 from nnpractice_instructor.course import points, submission
 from nnpractice_instructor.kernels import execute
-from nnpractice_instructor.layout import gradebook_url
+from nnpractice_instructor.layout import autograder_dir, gradebook_url
 from nnpractice_instructor.collect import GRADED, NOT_GRADED
 from nnpractice_instructor.run import OVERTIME, grade_all, grade_one, run_nbgrader
-from nnpractice_instructor.workers import Workers
+from nnpractice_instructor.workers import Workers, submission_config
 from tests.helpers import grade, hand_in
 from tests.hostile import ASSIGNMENT, WRONG_KINKS, infinite_loop_cell
 
@@ -133,3 +133,15 @@ def test_a_worker_over_time_or_killed_is_replaced_and_the_next_submission_graded
                                                                   "process ended"), problem
     with Gradebook(gradebook_url(course)) as gradebook:
         assert gradebook.find_submission(ASSIGNMENT, "ada").score == sum(points(ASSIGNMENT).values())
+
+
+def test_one_submissions_options_never_reach_the_next():
+    """A grading process keeps the course configuration; does a submission's option (here the sandbox's
+    kernel) stay out of the next submission's configuration?"""
+    folder = str(autograder_dir())
+    first = submission_config(folder, ["--ExecutePreprocessor.kernel_name=nnpractice-sandbox",
+                                       "--CourseDirectory.root=/tmp/first"])
+    second = submission_config(folder, ["--CourseDirectory.root=/tmp/second"])
+    assert first.ExecutePreprocessor.kernel_name == "nnpractice-sandbox"
+    assert "kernel_name" not in second.ExecutePreprocessor and second.CourseDirectory.root == "/tmp/second"
+    assert second.Autograde.autograde_preprocessors[0] == "nnpractice_instructor.judge.Probe"
