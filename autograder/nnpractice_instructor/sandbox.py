@@ -328,8 +328,10 @@ def close_when_bound(folder, connection_file, timeout=120):
         while time.monotonic() < deadline and not all(
                 os.path.exists(path) and stat.S_ISSOCK(os.lstat(path).st_mode) for path in expected):
             time.sleep(0.02)
-        os.chown(folder, 0, 0)
+        # crossable by all first, then root's: never a moment where the kernel, which writes its
+        # connection file right after binding its sockets, cannot reach the folder
         os.chmod(folder, 0o755)
+        os.chown(folder, 0, 0)
         for entry in os.scandir(folder):
             if not stat.S_ISSOCK(entry.stat(follow_symlinks=False).st_mode):
                 os.chown(entry.path, 0, 0)
