@@ -97,12 +97,18 @@ class ExpectationRecorder:
 # ---- the check's source ------------------------------------------------------------
 
 
-def split_hidden(source):
-    """(visible part, check) of a test cell's source; check is None without a hidden block."""
+def hidden_parts(source):
+    """(before, check, after): a test cell's source around and inside its hidden block (check None without one)."""
     if HIDDEN_MARKERS[0] not in source:
-        return source, None
+        return source, None, ""
     before, rest = source.split(HIDDEN_MARKERS[0], 1)
     check, after = rest.split(HIDDEN_MARKERS[1], 1)
+    return before, check, after
+
+
+def split_hidden(source):
+    """(visible part, check) of a test cell's source; check is None without a hidden block."""
+    before, check, after = hidden_parts(source)
     return before + after.lstrip("\n"), check
 
 
@@ -124,9 +130,8 @@ def run_here(nb):
     """
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
-        if is_test_cell(cell) and HIDDEN_MARKERS[0] in cell.source:
-            before, rest = cell.source.split(HIDDEN_MARKERS[0], 1)
-            check, after = rest.split(HIDDEN_MARKERS[1], 1)
+        before, check, after = hidden_parts(cell.source)
+        if is_test_cell(cell) and check is not None:
             cell.source = (f"{before}{HIDDEN_MARKERS[0]}\nexec({check!r}, {{**globals(), 'observe': "
                            f"lambda value, *message, **tolerance: None}})\n{HIDDEN_MARKERS[1]}{after}")
     return nb
