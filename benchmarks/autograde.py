@@ -35,7 +35,7 @@ from traitlets.config import Config
 
 from nnpractice_instructor import sandbox
 from nnpractice_instructor.course import graded_cells, read, scratch_course, submission
-from nnpractice_instructor.grade import ensure_in_gradebook
+from nnpractice_instructor.pipeline import ensure_in_gradebook
 from nnpractice_instructor.kernels import kernel_options, socket_folder
 from nnpractice_instructor.layout import CELL_TIMEOUT, SUBMITTED, chapters
 

@@ -29,7 +29,7 @@ import nbformat
 from nnpractice_instructor import judge, probe, sandbox
 from nnpractice_instructor.course import graded_cells, read
 from nnpractice_instructor.course import points, scratch_course, submission
-from nnpractice_instructor.grade import ensure_in_gradebook
+from nnpractice_instructor.pipeline import ensure_in_gradebook
 from nnpractice_instructor.layout import SUBMITTED, chapters
 from nnpractice_instructor.report import read_grades
 from nnpractice_instructor.run import grade_one

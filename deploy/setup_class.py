@@ -198,7 +198,7 @@ def gradebook(users, venv, course, instructor, chapters):
     students = [name for name, role, _ in users if role == "student"]
     script = ("import sys\n"
               "from pathlib import Path\n"
-              "from nnpractice_instructor.grade import ensure_in_gradebook\n"
+              "from nnpractice_instructor.pipeline import ensure_in_gradebook\n"
               "from nnpractice_instructor.run import open_gradebook\n"
               "course = Path(sys.argv[1])\n"
               "with open_gradebook(course) as gb:\n"

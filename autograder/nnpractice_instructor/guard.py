@@ -14,7 +14,9 @@
 5. when a cell kills or hangs the kernel (os._exit, a segfault, a broken
    interpreter), replaces that cell by one that raises, and runs the notebook
    again in a fresh kernel, so the rest of the notebook still earns its points;
-6. raises, failing the grading of this notebook (grader/run.py tries it
+6. runs the notebook in a kernel started ahead of need (ahead.py) when the
+   grading process starts them, else in one nbgrader starts;
+7. raises, failing the grading of this notebook (grader/run.py tries it
    again), when the kernel dies or the guard's own cell fails before any
    student cell ran: nothing the student wrote is to blame, so no points are
    taken for it.
@@ -27,7 +29,7 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from nnpractice_instructor import kernel_guard
+from nnpractice_instructor import ahead, kernel_guard
 from nnpractice_instructor.layout import MAX_CRASHES, error_message, is_answer_cell, is_test_cell
 
 GUARD_SOURCE = inspect.getsource(kernel_guard)
@@ -51,8 +53,10 @@ class GuardedExecute(Execute):
             guarded, positions = self.add_guard(nb, resources, nonce)
             started = []
             self.on_cell_start = lambda cell, cell_index: started.append(cell_index)
+            started_ahead = ahead.take() if km is None else None
             try:
-                guarded, resources = super().preprocess(guarded, resources, km)
+                guarded, resources = super().preprocess(
+                    guarded, resources, started_ahead.manager if started_ahead else km)
             except Exception:  # a dead or unresponsive kernel (nbclient raises several types)
                 crashed = self.culprit(started, positions, nb)
                 if crashed is None or crashes == self.max_crashes:
@@ -61,6 +65,10 @@ class GuardedExecute(Execute):
                 nb.cells[crashed].source = CRASHED_CELL
                 original[crashed] = CRASHED_CELL
                 continue
+            finally:
+                if started_ahead is not None:  # nbclient leaves a kernel it did not start running
+                    started_ahead.close(self.kc)
+                    self.kc = None
             setup_failure = error_message(guarded.cells[0])
             if setup_failure:  # before any student code ran: the grading machine's fault, never the student's
                 raise RuntimeError(f"the grader's setup cell failed: {setup_failure}")

@@ -185,6 +185,18 @@ def cached_expectations(chapter, check, course, references):
     return expected
 
 
+def prepare(chapters, course=COURSE, references=None):
+    """Compute (or read) the reference observations of every hidden check of `chapters`, so that grading
+    their first submission does not wait for them (a grading process's warm-up, workers.py)."""
+    course = str(course)
+    references = str(references or references_dir(Path(course)))
+    for chapter in chapters:
+        for cell in read("solutions", chapter, Path(course)).cells:
+            check = split_hidden(cell.source)[1] if is_test_cell(cell) else None
+            if check is not None:
+                cached_expectations(chapter, check, course, references)
+
+
 # ---- plain data ----------------------------------------------------------------------
 
 

@@ -3,7 +3,8 @@
 nbgrader's autograde grades one submission after another. Here every
 (student, assignment) is autograded on its own (`nbgrader autograde
 --student`), `jobs` at a time, by long-lived grading processes (workers.py:
-nbgrader imported once per job, not once per submission), in a temporary
+nbgrader imported once per job, not once per submission, each kernel started
+while the previous submission is graded), in a temporary
 course folder that holds only that submission, and its kernel runs in an operating-system sandbox (sandbox.py:
 bubblewrap, no network, read-only system, no course root, resource limits).
 A cell that hits a limit of the sandbox fails by itself; the submission is
@@ -35,7 +36,7 @@ from nnpractice_instructor.kernels import command_line_options, socket_folder
 from nnpractice_instructor.layout import (ATTEMPTS, AUTOGRADED, CELL_TIMEOUT, JOBS, SUBMISSION_TIMEOUT, SUBMITTED,
                                           autograder_dir, gradebook_url, notebook_path)
 from nnpractice_instructor.repair import repair
-from nnpractice_instructor.workers import WorkerDied, Workers
+from nnpractice_instructor.workers import WorkerDied, grading_workers
 
 OVERTIME = "grading took over"
 log = logging.getLogger(__name__)
@@ -146,21 +147,29 @@ def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, subm
     timestamp = course / SUBMITTED / student / assignment / "timestamp.txt"
     if timestamp.is_file():
         shutil.copy2(timestamp, folder / timestamp.name)
-    with socket_folder() as sockets, os_sandbox.uid_slot() as uid:
-        env, options = os_sandbox.prepare(sandbox, sockets, uid) if sandboxed else ({}, [])
-        options = [f"--CourseDirectory.root={sandbox}", f"--CourseDirectory.db_url={gradebook_url(course)}",
-                   f"--ExecutePreprocessor.timeout={timeout}", *command_line_options(sockets), *options]
-        try:
-            if worker is None:
-                result = run_nbgrader(course, "autograde", assignment, "--student", student, "--force", *options,
-                                      timeout=submission_timeout, env=env)
-            else:
-                result = worker.autograde(autograder_dir(course), assignment, student, options,
-                                          {**grading_environment(), **env}, submission_timeout)
-        except subprocess.TimeoutExpired:
-            return f"{OVERTIME} {submission_timeout} s and was stopped"
-        except WorkerDied as died:
-            return str(died)
+    options = [f"--CourseDirectory.root={sandbox}", f"--CourseDirectory.db_url={gradebook_url(course)}",
+               f"--ExecutePreprocessor.timeout={timeout}"]
+    try:
+        if worker is not None and sandboxed:
+            # In a kernel the worker started ahead (ahead.py). The kernel name is the sandbox's, which
+            # nothing else provides here: were none started ahead, nbgrader would fail, never run unsandboxed.
+            options.append(f"--ExecutePreprocessor.kernel_name={os_sandbox.KERNEL_NAME}")
+            result = worker.autograde(autograder_dir(course), assignment, student, options, grading_environment(),
+                                      submission_timeout, kernels_ahead=True)
+        else:
+            with socket_folder() as sockets, os_sandbox.uid_slot() as uid:
+                env, kernel = os_sandbox.prepare(sandbox, sockets, uid) if sandboxed else ({}, [])
+                options += [*command_line_options(sockets), *kernel]
+                if worker is None:
+                    result = run_nbgrader(course, "autograde", assignment, "--student", student, "--force",
+                                          *options, timeout=submission_timeout, env=env)
+                else:
+                    result = worker.autograde(autograder_dir(course), assignment, student, options,
+                                              {**grading_environment(), **env}, submission_timeout)
+    except subprocess.TimeoutExpired:
+        return f"{OVERTIME} {submission_timeout} s and was stopped"
+    except WorkerDied as died:
+        return str(died)
     graded = sandbox / AUTOGRADED / student / assignment
     if result.returncode != 0 or not graded.is_dir():
         return "nbgrader could not grade it: " + nbgrader_errors(result)
@@ -179,11 +188,16 @@ def nbgrader_errors(result):
 
 
 def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT, progress=True,
-              sandboxed=True):
-    """Grade every (student, assignment) pair, `jobs` at a time; returns [Problem]."""
+              sandboxed=True, workers=None):
+    """Grade every (student, assignment) pair, `jobs` at a time, in `workers` (grading_workers(); default:
+    started here, and stopped at the end); returns [Problem]."""
     if sandboxed and os_sandbox.unavailable():
         raise os_sandbox.SandboxUnavailable(os_sandbox.unavailable())
-    with Workers(min(jobs, len(pairs)) or 1) as workers, ThreadPoolExecutor(max_workers=jobs) as pool:
+    if workers is None:
+        assignments = sorted({assignment for _, assignment in pairs})
+        with grading_workers(course, assignments, min(jobs, len(pairs)), sandboxed) as workers:
+            return grade_all(course, pairs, jobs, timeout, submission_timeout, progress, sandboxed, workers)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
         def grade(student, assignment):
             with workers.take() as worker:
                 return grade_one(course, student, assignment, timeout, submission_timeout, ATTEMPTS, sandboxed,

@@ -25,7 +25,7 @@ from pathlib import Path
 from nnpractice_instructor import sandbox
 from nnpractice_instructor.collect import GRADED, check_notebook
 from nnpractice_instructor.course import scratch_course
-from nnpractice_instructor.grade import ensure_in_gradebook
+from nnpractice_instructor.pipeline import ensure_in_gradebook
 from nnpractice_instructor.layout import CELL_TIMEOUT, JOBS, SUBMITTED, chapters, release_dir
 from nnpractice_instructor.report import read_grades
 from nnpractice_instructor.run import NbgraderFailed, grade_all

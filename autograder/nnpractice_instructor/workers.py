@@ -5,9 +5,12 @@ for starting Python, importing nbgrader and reading the course's
 configuration. A `Worker` is a process started once per job that runs
 nbgrader's own autograde (`NbGraderAPI.autograde`, in its process) for each
 submission it is given, with the same options the command line would get.
-Nothing of a student is kept between submissions: nbgrader starts a fresh
-kernel for every notebook, in that submission's own sandbox, and the judge's
-reference observations are the only thing a worker remembers.
+Nothing of a student is kept between submissions: every notebook runs in a
+fresh kernel in a sandbox of its own, started while the worker graded the
+previous submission (ahead.py), and the judge's reference observations are
+the only thing a worker remembers. A worker warms up as soon as it starts
+(`WarmUp`: imports, the judge's reference observations, the first kernel),
+while the command still collects the submissions.
 
 A submission over its time limit, or one that kills its worker, costs only
 that worker: it is stopped (its kernel dies with it: the sandbox dies with
@@ -19,12 +22,18 @@ its parent) and a new one takes its place.
 """
 
 import copy
+import logging
 import multiprocessing
 import os
 import queue
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+from nnpractice_instructor import ahead
+from nnpractice_instructor.layout import JOBS
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,20 +48,48 @@ class WorkerDied(RuntimeError):
     """The grading process ended while it graded a submission."""
 
 
-def serve(connection):
-    """The worker's loop: autograde each request received on `connection` until it receives None."""
+def serve(connection, warm=None):
+    """The worker's loop: autograde each request received on `connection` until it receives None.
+
+    warm: a Warm-up to do before the first request arrives, or None.
+    """
     import nbgrader.apps  # noqa: F401 (imported once, before the first submission)
-    while True:
-        request = connection.recv()
-        if request is None:
-            return
-        connection.send(autograde_here(*request))
+    if warm is not None:
+        warm.run()
+    try:
+        while True:
+            request = connection.recv()
+            if request is None:
+                return
+            connection.send(autograde_here(*request))
+    finally:
+        ahead.stop()
+
+
+@dataclass
+class WarmUp:
+    """What a grading process does once, as soon as it starts, before its first submission arrives:
+    nbgrader's autograde machinery imported, the judge's expected observations of `chapters` computed
+    (judge.prepare), and the first kernel started ahead (if `kernels_ahead`)."""
+
+    course: str
+    chapters: list
+    kernels_ahead: bool
+
+    def run(self):
+        import nbgrader.converters  # noqa: F401
+        from nnpractice_instructor import judge
+        try:
+            judge.prepare(self.chapters, self.course)
+            ahead.use(self.kernels_ahead)
+        except Exception as error:  # noqa: BLE001 (the first submission meets it again and reports it)
+            log.warning("warming up the grading process failed: %s", error)
 
 
 _configs = {}  # config folder -> the course's nbgrader configuration, read once
 
 
-def autograde_here(config_folder, assignment, student, options, env):
+def autograde_here(config_folder, assignment, student, options, env, kernels_ahead=False):
     """Run nbgrader's autograde of one submission in this process; returns an Outcome.
 
     Inputs:
@@ -60,10 +97,16 @@ def autograde_here(config_folder, assignment, student, options, env):
     - assignment, student: the submission's ids.
     - options: command-line options of `nbgrader autograde` ("--Class.trait=value").
     - env: environment variables for this submission (e.g. the sandbox's JUPYTER_PATH).
+    - kernels_ahead: run the notebook in a sandboxed kernel started ahead of need (ahead.py), and
+      start the next one; False: in the kernel the options name, started by nbgrader.
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
+    try:
+        ahead.use(kernels_ahead)
+    except Exception as error:  # noqa: BLE001 (reported as this submission's failure, with its reason)
+        return Outcome(1, f"ERROR: a sandboxed kernel could not be started: {type(error).__name__}: {error}")
     config = submission_config(config_folder, options)
     saved = dict(os.environ)
     os.environ.update(env)
@@ -89,27 +132,29 @@ def submission_config(config_folder, options):
 
 
 class Worker:
-    """One long-lived grading process and the pipe to it."""
+    """One long-lived grading process and the pipe to it (warm: its WarmUp, also after a restart)."""
 
-    def __init__(self):
-        self.process, self.connection = None, None
+    def __init__(self, warm=None):
+        self.process, self.connection, self.warm = None, None, warm
         self.start()
 
     def start(self):
         context = multiprocessing.get_context("spawn")  # safe beside the grader's threads
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=serve, args=(theirs,), daemon=True, name="nnpractice-grading")
+        self.process = context.Process(target=serve, args=(theirs, self.warm), daemon=True,
+                                       name="nnpractice-grading")
         self.process.start()
         theirs.close()
 
-    def autograde(self, config_folder, assignment, student, options, env, timeout):
+    def autograde(self, config_folder, assignment, student, options, env, timeout, kernels_ahead=False):
         """Autograde one submission (see autograde_here); returns an Outcome.
 
         Raises subprocess.TimeoutExpired after `timeout` seconds, and WorkerDied if the process
         ended; either way the process is replaced, so the worker can take the next submission.
         """
         try:
-            self.connection.send((str(config_folder), assignment, student, list(options), dict(env)))
+            self.connection.send((str(config_folder), assignment, student, list(options), dict(env),
+                                  kernels_ahead))
             if self.connection.poll(timeout):
                 return self.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
@@ -141,11 +186,12 @@ class Worker:
 
 
 class Workers:
-    """`jobs` long-lived grading processes; `take()` lends one to a thread for one submission."""
+    """`jobs` long-lived grading processes (each warmed up by `warm`, a WarmUp or None); `take()` lends
+    one to a thread for one submission."""
 
-    def __init__(self, jobs):
+    def __init__(self, jobs, warm=None):
         self.idle = queue.Queue()
-        self.all = [Worker() for _ in range(jobs)]
+        self.all = [Worker(warm) for _ in range(jobs)]
         for worker in self.all:
             self.idle.put(worker)
 
@@ -166,3 +212,10 @@ class Workers:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def grading_workers(course, assignments, jobs=JOBS, sandboxed=True):
+    """`jobs` long-lived grading processes for the course, warming up at once (imports, the judge's
+    reference observations of `assignments`, a first sandboxed kernel if `sandboxed`): start them
+    before collecting submissions, and hand them to grade_all."""
+    return Workers(max(jobs, 1), WarmUp(str(course), list(assignments), sandboxed))

@@ -20,7 +20,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from nnpractice_instructor.course import scratch_course, submission
-from nnpractice_instructor.grade import ensure_in_gradebook
+from nnpractice_instructor.pipeline import ensure_in_gradebook
 from nnpractice_instructor.layout import AUTOGRADED, SUBMITTED, gradebook_url
 from nnpractice_instructor.run import run_nbgrader
 from tests.helpers import grade, hand_in
