@@ -150,11 +150,13 @@ def dropout_forward__drops_at_test_time(x, dropout_param):
 
 
 def dropout_backward__new_mask(dout, cache):
-    """Draws a new mask in backward instead of reusing the cached one."""
+    """Draws a new mask in backward instead of reusing the cached one. (From a fixed seed: unseeded, it
+    matched the visible test's 2x3 mask once in 64 runs and failed at a hidden check instead, so two
+    gradings of one notebook gave different messages.)"""
     dropout_param, _ = cache
     if dropout_param["mode"] == "train":
         p = dropout_param["p"]
-        return dout * (np.random.default_rng().random(dout.shape) < p) / p
+        return dout * (np.random.default_rng(1).random(dout.shape) < p) / p
     return dout
 
 
