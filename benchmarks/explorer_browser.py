@@ -9,10 +9,13 @@ trajectory explorer is moved with the keyboard, as a student would move it:
   been still for a while; repeated TRIES times. Latency = from the keydown
   event to the first animation frame at which the pixels of the figure's
   canvas differ from the frame before.
-- a drag: DRAG_STEPS ArrowRight presses spread evenly over DRAG_SECONDS.
-  Reported: how many distinct pictures the canvas showed from the first key
-  until it settled, and when it settled (its last change), counted from the
-  first key and from the last key.
+- a drag: DRAG_STEPS ArrowRight presses spread evenly over DRAG_SECONDS, back
+  over the steps just taken and beyond. Reported: how many distinct pictures
+  the canvas showed from the first key until it settled, and when it settled
+  (its last change), counted from the first key and from the last key.
+- a first drag: the same on the β₁ slider, never moved before, so that none
+  of the frames it passes through were kept or asked for ahead of need (the
+  view asks for the neighbours of the last-moved slider only).
 
 A probe in the page hashes the pixels of every canvas of the explorer at every
 animation frame (requestAnimationFrame, the display rate: what the eye can
@@ -107,8 +110,8 @@ def one_step(page, handle):
     return changes[0] - key, changes[-1] - key
 
 
-def drag(page, handle):
-    """DRAG_STEPS ArrowRight presses over DRAG_SECONDS; returns a dict of what the canvas showed."""
+def drag(page, handle, key="ArrowRight"):
+    """DRAG_STEPS presses of `key` over DRAG_SECONDS; returns a dict of what the canvas showed."""
     before = probe(page)
     handle.focus()
     started = time.perf_counter()
@@ -116,7 +119,7 @@ def drag(page, handle):
         pause = started + i * DRAG_SECONDS / (DRAG_STEPS - 1) - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press(key)
     keys = probe(page)["keys"][len(before["keys"]):]
     wait_still(page, keys[0])
     changes = [(t, h) for t, h in probe(page)["changes"] if t > keys[0]]
@@ -182,9 +185,15 @@ def measure(tries):
                 page.evaluate(PROBE)
                 time.sleep(0.5)
                 steps = [one_step(page, handle) for _ in range(tries)]
+                dragged = drag(page, handle)
+                time.sleep(1.0)
+                # a slider not moved before: none of its frames are kept yet
+                other = explorer.locator(".widget-slider", has_text="β₁").locator(".noUi-handle").first
+                other.scroll_into_view_if_needed()
+                first_drag = drag(page, other, "ArrowLeft")
                 return {"tries": tries, "latency_ms": [s[0] for s in steps], "settled_ms": [s[1] for s in steps],
-                        "drag": drag(page, handle), "settings": {"drag_steps": DRAG_STEPS,
-                                                                 "drag_seconds": DRAG_SECONDS}}
+                        "drag": dragged, "first_drag": first_drag,
+                        "settings": {"drag_steps": DRAG_STEPS, "drag_seconds": DRAG_SECONDS}}
             finally:
                 browser.close()
 
@@ -200,14 +209,16 @@ def main(argv=None):
         print(f"{'':50} {name:>12} {compute:10.1f} {update:8.1f}")
     result = measure(args.tries)
     result["kernel_ms"] = kernel
-    latency, drag_result = result["latency_ms"], result["drag"]
+    latency = result["latency_ms"]
     print("chapter 02 explorer in JupyterLab, headless Chromium: momentum slider moved with the keyboard")
     print(f"  slider to pixels, one step ({len(latency)} tries): median {statistics.median(latency):.0f} ms, "
           f"min {min(latency):.0f} ms, max {max(latency):.0f} ms")
-    print(f"  {drag_result['keys']} quick steps in {drag_result['key_span_ms'] / 1000:.2f} s (a drag): "
-          f"{drag_result['distinct_frames']} distinct frames; settled "
-          f"{drag_result['settled_after_first_key_ms'] / 1000:.2f} s after the first key, "
-          f"{drag_result['settled_after_last_key_ms']:.0f} ms after the last")
+    for name, what in (("drag", "a drag back over the steps"), ("first_drag", "a first drag of the β₁ slider")):
+        dragged = result[name]
+        print(f"  {dragged['keys']} quick steps in {dragged['key_span_ms'] / 1000:.2f} s ({what}): "
+              f"{dragged['distinct_frames']} distinct frames; settled "
+              f"{dragged['settled_after_first_key_ms'] / 1000:.2f} s after the first key, "
+              f"{dragged['settled_after_last_key_ms']:.0f} ms after the last")
     if args.save:
         args.save.parent.mkdir(parents=True, exist_ok=True)
         args.save.write_text(json.dumps(result, indent=1))

@@ -8,6 +8,12 @@
 // settings it shows, with at most MAX_IN_FLIGHT requests in flight (see `requests`); when an answer
 // comes, it asks again only if the settings changed meanwhile. So a drag never leaves a backlog: the
 // settings it passes through while all are in flight are never computed.
+// Frames ahead of need: while nothing is in flight, the view asks for the frames of the last-moved
+// slider's next PREFETCH_STEPS positions on each side ("prefetch"), and keeps every frame it receives
+// (`frames`). A control that moves to settings already kept is drawn at once, without waiting for the
+// kernel. (In Chromium, while keys or pointer moves keep arriving, messages from the kernel are held
+// back: in a 20-step drag with the keyboard, answers the kernel sent within 10 ms reached the page
+// 150-190 ms later, all at once after the last key.)
 
 const WIDTH = 820;
 const HEIGHT = 340;
@@ -21,6 +27,9 @@ const HYPERPARAMETERS = ["learning_rate", "momentum", "decay_rate", "beta1", "be
 // request waiting the kernel idles and a 20-step drag showed 4-7 frames.
 const MAX_IN_FLIGHT = 4;
 const REQUEST_TIMEOUT_MS = 10000;
+const PREFETCH_STEPS = 10; // positions of the last-moved slider asked for on each side
+const PREFETCH_BATCH = 4;  // frames asked for per message: a request waits behind at most these in the kernel
+const KEPT_FRAMES = 256;
 
 // A copy of a received buffer: buffers are views at any offset, typed arrays need aligned ones.
 function bytes(view) {
@@ -301,6 +310,45 @@ export function requests(send, { limit = MAX_IN_FLIGHT, timeoutMs = REQUEST_TIME
   };
 }
 
+// The key of a frame's settings; numbers to 10 significant digits, so that a slider's value reached by
+// steps (0.53 or 0.5300000000000001) finds the frame computed for it.
+export function frameKey(settings) {
+  const round = (value) => (typeof value === "number" ? +value.toPrecision(10) : value);
+  return JSON.stringify(settings, (key, value) => (Array.isArray(value) ? value.map(round) : round(value)));
+}
+
+// The values a slider shows after 1, 2, ... `count` steps each way, nearest first, within its range.
+// slider: {value, min, max, step, base}; with a base (a log slider), min, max and step are exponents.
+export function neighbours({ value, min, max, step, base }, count) {
+  const log = base ? Math.log(value) / Math.log(base) : value;
+  const found = [];
+  for (let i = 1; i <= count; i++) {
+    for (const at of [log + i * step, log - i * step]) {
+      if (at >= min - 1e-9 && at <= max + 1e-9) found.push(+(base ? base ** at : at).toPrecision(10));
+    }
+  }
+  return found;
+}
+
+// Frames kept by key, the least recently used dropped past `limit`.
+export function keptFrames(limit = KEPT_FRAMES) {
+  const frames = new Map();
+  return {
+    get(key) {
+      const frame = frames.get(key);
+      if (frame) { frames.delete(key); frames.set(key, frame); }
+      return frame;
+    },
+    has: (key) => frames.has(key),
+    set(key, frame) {
+      frames.delete(key);
+      frames.set(key, frame);
+      if (frames.size > limit) frames.delete(frames.keys().next().value);
+    },
+    get size() { return frames.size; },
+  };
+}
+
 async function render({ model, el }) {
   const ratio = window.devicePixelRatio || 1;
   const canvas = document.createElement("canvas");
@@ -316,8 +364,13 @@ async function render({ model, el }) {
   background.width = canvas.width;
   background.height = canvas.height;
 
-  const runs = {}; // label -> {points, losses, status, end}
-  let frame = null; // the last frame's start, loss_axis and settings
+  const mirror = {}; // label -> {points, losses, status, end}: the kernel's current frame (frames send changes)
+  let latest = null; // the kernel's current frame: {runs, start, loss_axis, settings}
+  let frame = null; // the frame drawn: kept for the settings the controls show, else the latest
+  let frames = keptFrames();
+  let generation = null; // the kernel's generation of the frames kept (raised when a function is redefined)
+  const asking = new Set(); // keys of frames asked for ahead of need and not received yet
+  let moved = null; // the slider moved last (its neighbours are asked for ahead of need)
   let backgroundOf = null; // the surface picture drawn into `background`
   const controls = await controlModels(model);
   const context = {}; // to remove this view's listeners from the control models
@@ -358,8 +411,8 @@ async function render({ model, el }) {
     ctx.clip();
     ctx.lineJoin = "round";
     for (const rule of rules) {
-      const run = runs[rule.label];
-      if (!sameSurface || !run || run.n === 0) continue;
+      const run = sameSurface && frame.runs[rule.label];
+      if (!run || run.n === 0) continue;
       const xs = new Float64Array(run.n);
       const ys = new Float64Array(run.n);
       for (let i = 0; i < run.n; i++) { xs[i] = to.x(run.points[2 * i]); ys[i] = to.y(run.points[2 * i + 1]); }
@@ -396,7 +449,7 @@ async function render({ model, el }) {
     ctx.lineWidth = 1.6;
     ctx.lineJoin = "round";
     for (const rule of rules) {
-      const run = runs[rule.label];
+      const run = frame.runs[rule.label];
       if (!run || run.n === 0) continue;
       const xs = new Float64Array(run.n);
       const ys = new Float64Array(run.n);
@@ -410,9 +463,15 @@ async function render({ model, el }) {
   const asked = requests((id, wanted) => model.send({ type: "request", id, settings: wanted }));
   let scheduled = false;
   function request() {
-    asked.ask(settings(), frame && frame.settings);
+    asked.ask(settings(), latest && latest.settings);
   }
-  function changed() {
+  // The frame to draw: the one kept for the settings the controls show, else the kernel's latest.
+  function choose() {
+    frame = frames.get(frameKey(settings())) || latest;
+  }
+  function changed(control) {
+    if (control && Object.values(controls.sliders).includes(control)) moved = control;
+    choose();
     draw();
     if (scheduled) return;
     // once the task that changed a control is over: after the control has sent its own value, and
@@ -421,16 +480,61 @@ async function render({ model, el }) {
     queueMicrotask(() => { scheduled = false; request(); });
   }
 
-  function onMessage(message, buffers) {
-    if (!message || message.type !== "frame") return;
-    for (const [name, run] of Object.entries(message.runs)) {
-      runs[name] = { n: run.n, status: run.status, end: run.end,
-        points: new Float64Array(bytes(buffers[run.points])), losses: new Float64Array(bytes(buffers[run.losses])) };
+  // While nothing is in flight: ask for a few of the frames the last-moved slider would show next.
+  function prefetch() {
+    if (!moved || asked.inFlight() > 0 || asking.size > 0) return;
+    const name = Object.keys(controls.sliders).find((key) => controls.sliders[key] === moved);
+    if (!HYPERPARAMETERS.includes(name)) return;
+    const now = settings();
+    const slider = { value: moved.get("value"), min: moved.get("min"), max: moved.get("max"),
+      step: moved.get("step"), base: moved.get("base") };
+    const items = [];
+    for (const value of neighbours(slider, PREFETCH_STEPS)) {
+      const wanted = { ...now, [name]: value };
+      const key = frameKey(wanted);
+      if (frames.has(key)) continue;
+      items.push({ key, settings: JSON.parse(key) });
+      asking.add(key);
+      if (items.length === PREFETCH_BATCH) break;
     }
-    frame = message;
-    asked.answered(message.answers);
+    if (items.length) model.send({ type: "prefetch", items });
+  }
+
+  // A run of a message: its arrays from the buffers.
+  const received = (run, buffers) => ({ n: run.n, status: run.status, end: run.end,
+    points: new Float64Array(bytes(buffers[run.points])), losses: new Float64Array(bytes(buffers[run.losses])) });
+
+  function onMessage(message, buffers) {
+    if (!message || (message.type !== "frame" && message.type !== "prefetched")) return;
+    if (message.skipped) { // the kernel did not compute it (another surface, a function redefined)
+      asking.delete(message.key);
+      return;
+    }
+    if (message.generation !== generation) {
+      if (message.type === "prefetched") { // computed with functions replaced since
+        asking.delete(message.key);
+        return;
+      }
+      frames = keptFrames();
+      asking.clear();
+      generation = message.generation;
+    }
+    if (message.type === "frame") {
+      for (const [name, run] of Object.entries(message.runs)) mirror[name] = received(run, buffers);
+      latest = { runs: { ...mirror }, start: message.start, loss_axis: message.loss_axis, settings: message.settings };
+      frames.set(frameKey(message.settings), latest);
+      asked.answered(message.answers);
+    } else if (message.type === "prefetched") {
+      // the runs that differ from the kernel's current frame, which `mirror` holds as this message arrives
+      const runs = { ...mirror };
+      for (const [name, run] of Object.entries(message.runs)) runs[name] = received(run, buffers);
+      frames.set(message.key, { runs, start: message.start, loss_axis: message.loss_axis, settings: message.settings });
+      asking.delete(message.key);
+    }
+    choose();
     draw();
     request();
+    prefetch();
   }
 
   model.on("msg:custom", onMessage);

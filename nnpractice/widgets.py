@@ -139,11 +139,15 @@ class ExplorerView(anywidget.AnyWidget):
       "status": text, "end": "o" (end of the run), "x" (diverged next)
       or "" (nothing drawn)}.
     - start: (x, y); loss_axis: {"xlim", "ylim", "log"}; settings: what the
-      frame was computed with.
+      frame was computed with; generation: raised whenever the rules'
+      functions change (the browser then forgets the frames it kept).
 
     The browser sends {"type": "hello"} when it opens a view (answered with
-    every run) and {"type": "request", "id", "settings"} to ask for a
-    recompute; `on_request` is called with those.
+    every run), {"type": "request", "id", "settings"} to ask for a
+    recompute (`on_request` is called with those), and {"type": "prefetch",
+    "items": [{"key", "settings"}]} to ask, while it waits, for frames it may
+    show next (`on_prefetch`; each answered by a "prefetched" message with
+    the runs that differ from the current frame's, which stays current).
     """
 
     _esm = Path(__file__).with_name("explorer.js")
@@ -155,10 +159,11 @@ class ExplorerView(anywidget.AnyWidget):
     loss_axis = traitlets.Dict()
     settings = traitlets.Dict()
 
-    def __init__(self, on_request=None, **kwargs):
+    def __init__(self, on_request=None, on_prefetch=None, **kwargs):
         super().__init__(**kwargs)
-        self.on_request = on_request
+        self.on_request, self.on_prefetch = on_request, on_prefetch
         self.frames_sent = 0
+        self.generation = 0  # raised when the rules' functions change: frames of another generation are stale
         self.browser = False  # True once a browser shows this view
         self.on_msg(self._on_message)
 
@@ -168,6 +173,8 @@ class ExplorerView(anywidget.AnyWidget):
             self.send_frame(self.runs)
         elif content.get("type") == "request" and self.on_request is not None:
             self.on_request(content.get("settings", {}), content.get("id"))
+        elif content.get("type") == "prefetch" and self.on_prefetch is not None:
+            self.on_prefetch(content.get("items", []))
 
     def show(self, runs, start, loss_axis, settings, answers=None):
         """Keep a new frame and send the browser the runs that changed (answers: the request's id)."""
@@ -177,15 +184,30 @@ class ExplorerView(anywidget.AnyWidget):
 
     def send_frame(self, runs, answers=None):
         """Send the current start, loss axis and settings, with `runs` (label -> run) as binary arrays."""
-        described, buffers = {}, []
-        for label, run in runs.items():
-            described[label] = {"status": run["status"], "end": run["end"], "n": len(run["points"]),
-                                "points": len(buffers), "losses": len(buffers) + 1}
-            buffers += [np.ascontiguousarray(run["points"], np.float64).tobytes(),
-                        np.ascontiguousarray(run["losses"], np.float64).tobytes()]
+        described, buffers = binary_runs(runs)
         self.send({"type": "frame", "answers": answers, "runs": described, "start": list(self.start),
-                   "loss_axis": self.loss_axis, "settings": self.settings}, buffers)
+                   "loss_axis": self.loss_axis, "settings": self.settings, "generation": self.generation}, buffers)
         self.frames_sent += 1
+
+    def send_prefetched(self, key, runs, start, loss_axis, settings):
+        """Send a frame the browser asked for ahead of need (kept there under `key`), with the runs that
+        differ from the current frame's; the current frame stays what it is."""
+        changed = {label: run for label, run in runs.items() if not same_run(run, self.runs.get(label))}
+        described, buffers = binary_runs(changed)
+        self.send({"type": "prefetched", "key": key, "runs": described, "start": list(start),
+                   "loss_axis": loss_axis, "settings": settings, "generation": self.generation}, buffers)
+
+
+def binary_runs(runs):
+    """({label: {status, end, n, points, losses}}, buffers): each run's arrays as float64 bytes, `points` and
+    `losses` giving their indices in buffers."""
+    described, buffers = {}, []
+    for label, run in runs.items():
+        described[label] = {"status": run["status"], "end": run["end"], "n": len(run["points"]),
+                            "points": len(buffers), "losses": len(buffers) + 1}
+        buffers += [np.ascontiguousarray(run["points"], np.float64).tobytes(),
+                    np.ascontiguousarray(run["losses"], np.float64).tobytes()]
+    return described, buffers
 
 
 def same_run(new, old):
@@ -218,6 +240,7 @@ class TrajectoryExplorer:
         self.computed = {}  # label -> what its run was computed with: rule, config, surface, start, steps
         self.recomputed = []  # labels whose runs the last update computed (the others were kept)
         self._keys_read = {}  # rule -> the config keys it reads
+        self._resolved = {}  # label -> the function its last update ran
         self._holding = False
 
         layout = widgets.Layout(width="330px")
@@ -249,7 +272,7 @@ class TrajectoryExplorer:
         self.status_html = widgets.HTML()
 
         self.view = ExplorerView(
-            on_request=self._on_request,
+            on_request=self._on_request, on_prefetch=self._on_prefetch,
             rules=[{"label": label, "color": COLORS[i % len(COLORS)]} for i, label in enumerate(self.rules)],
             controls={"surface": self.surface_menu, "sliders": self.sliders, "checkboxes": self.checkboxes})
         self.view.add_class("nnpractice-view")
@@ -335,6 +358,24 @@ class TrajectoryExplorer:
         """
         started = time.perf_counter()
         settings = self.settings() if settings is None else settings
+        resolved = {label: self.resolve(label) for label in self.rules}
+        if not reuse or any(resolved[label] is not self._resolved.get(label) for label in self.rules):
+            self.view.generation += 1  # new functions: the frames the browser keeps are out of date
+        self._resolved = resolved
+        frame = self.compute(settings, reuse)
+        self.runs, self.computed, self.recomputed = frame["runs"], frame["computed"], frame["recomputed"]
+        self.status = frame["status"]
+        computed = time.perf_counter()
+        self.view.show(frame["shown"], frame["start"], frame["loss_axis"], settings, answers)
+        self.status_html.value = self._status_table()
+        self.timings = {"compute_ms": 1e3 * (computed - started),
+                        "update_ms": 1e3 * (time.perf_counter() - computed)}
+        return self.runs
+
+    def compute(self, settings, reuse=True):
+        """The frame for `settings`, changing nothing here: a dict with runs (label -> Run), computed and
+        recomputed (as the attributes), status (label -> text), shown (label -> what the view draws),
+        start (x, y) and loss_axis."""
         start = tuple(float(v) for v in settings["start"])
         config = {key: float(settings[key]) for key in HYPERPARAMETERS}
         steps = int(settings["steps"])
@@ -346,30 +387,38 @@ class TrajectoryExplorer:
                 if reuse and self.reusable(label, rule, inputs, config)}
         again = {label: rule for label, rule in runnable.items() if label not in kept}
         fresh = race(again, self.surface, start, steps, config) if again else {}
-        self.runs = {label: kept[label] if label in kept else fresh[label] for label in runnable}
-        self.computed = {label: {"rule": rule, "config": config, **inputs} for label, rule in runnable.items()}
-        self.recomputed = list(fresh)
-        computed = time.perf_counter()
+        runs = {label: kept[label] if label in kept else fresh[label] for label in runnable}
 
-        self.status, shown = {}, {}
+        status, shown = {}, {}
         for label in self.rules:
-            run = self.runs.get(label)
+            run = runs.get(label)
             if run is None:
-                self.status[label] = "not defined yet" if label in missing else "hidden"
+                status[label] = "not defined yet" if label in missing else "hidden"
             else:
-                self.status[label] = describe(run, self.surface)
+                status[label] = describe(run, self.surface)
             if run is None or not run.steps_done:
-                shown[label] = {"points": np.zeros((0, 2)), "losses": np.zeros(0), "status": self.status[label],
+                shown[label] = {"points": np.zeros((0, 2)), "losses": np.zeros(0), "status": status[label],
                                 "end": ""}
                 continue
             losses = np.maximum(run.losses, 1e-12) if self.surface.log_loss else run.losses
-            shown[label] = {"points": run.points, "losses": losses, "status": self.status[label],
+            shown[label] = {"points": run.points, "losses": losses, "status": status[label],
                             "end": "x" if run.status == "diverged" else "o"}
-        self.view.show(shown, start, self.loss_axis(), settings, answers)
-        self.status_html.value = self._status_table()
-        self.timings = {"compute_ms": 1e3 * (computed - started),
-                        "update_ms": 1e3 * (time.perf_counter() - computed)}
-        return self.runs
+        return {"runs": runs, "recomputed": list(fresh), "status": status, "shown": shown, "start": start,
+                "computed": {label: {"rule": rule, "config": config, **inputs} for label, rule in runnable.items()},
+                "loss_axis": self.loss_axis(runs)}
+
+    def _on_prefetch(self, items):
+        """A browser asks, while it waits, for the frames of settings it may show next (its cache)."""
+        # Not after a function was redefined (its next update comes first), nor for another surface;
+        # every item is answered, if only to say it was skipped.
+        redefined = any(self.resolve(label) is not self._resolved.get(label) for label in self.rules)
+        for item in items:
+            settings = item.get("settings", {})
+            if redefined or settings.get("surface") != self.surface.name:
+                self.view.send({"type": "prefetched", "key": item.get("key"), "skipped": True})
+                continue
+            frame = self.compute(settings)
+            self.view.send_prefetched(item.get("key"), frame["shown"], frame["start"], frame["loss_axis"], settings)
 
     def reusable(self, label, rule, inputs, config):
         """Is the last run of `label` still right for `rule` with these inputs (surface, start, steps) and config?
@@ -394,14 +443,16 @@ class TrajectoryExplorer:
             self._keys_read[rule] = keys_read(rule, self.surface, self.surface.start, config)
         return self._keys_read[rule]
 
-    def loss_axis(self):
-        """Limits of the loss panel: {"xlim", "ylim" (None without a finite loss in view), "log"}."""
-        inside = {label: self.surface.contains(run.points) for label, run in self.runs.items() if run.steps_done}
+    def loss_axis(self, runs=None):
+        """Limits of the loss panel for `runs` (default: the last update's): {"xlim", "ylim" (None without a
+        finite loss in view), "log"}."""
+        runs = self.runs if runs is None else runs
+        inside = {label: self.surface.contains(run.points) for label, run in runs.items() if run.steps_done}
         # up to the last step any run made inside the view
         shown = [int(np.flatnonzero(flags)[-1]) for flags in inside.values() if flags.any()]
         axis = {"xlim": [0, max(shown + [10])], "ylim": None, "log": bool(self.surface.log_loss)}
         # the loss range of the points in view: a saddle's loss is unbounded below
-        finite = [self.runs[label].losses[flags] for label, flags in inside.items() if flags.any()]
+        finite = [runs[label].losses[flags] for label, flags in inside.items() if flags.any()]
         if not finite:
             return axis
         values = np.concatenate(finite)

@@ -103,3 +103,29 @@ def test_every_request_has_its_own_id(page):
       for (let i = 0; i < 6; i++) { asked.ask(settings(i / 10), settings(-1)); asked.answered(sent[sent.length - 1].id); }
       return sent.map((s) => s.id);""")
     assert len(ids) == 6 and len(set(ids)) == 6, json.dumps(ids)
+
+
+def test_a_slider_value_reached_by_steps_finds_the_frame_kept_for_it(page):
+    """0.53 and 0.5300000000000001 (a value reached by adding steps) are the same frame; 0.54 is another."""
+    keys = page.evaluate("""() => [0.53, 0.5 + 3 * 0.01, 0.54].map(m => window.explorer.frameKey(settings(m)))""")
+    assert keys[0] == keys[1] != keys[2]
+
+
+def test_neighbours_are_the_next_steps_nearest_first_within_the_range(page):
+    """On a linear slider and on a log slider (min, max, step are exponents there)."""
+    linear, log = page.evaluate("""() => [
+      window.explorer.neighbours({value: 0.97, min: 0, max: 0.99, step: 0.01}, 3),
+      window.explorer.neighbours({value: 0.01, min: -5, max: 0, step: 0.5, base: 10}, 2)]""")
+    assert linear == [0.98, 0.96, 0.99, 0.95, 0.94]
+    assert log == pytest.approx([10 ** -1.5, 10 ** -2.5, 10 ** -1, 10 ** -3])
+
+
+def test_kept_frames_drop_the_least_recently_used(page):
+    kept = page.evaluate("""() => {
+      const frames = window.explorer.keptFrames(2);
+      frames.set("a", 1); frames.set("b", 2);
+      frames.get("a");          // a is used again: b is now the oldest
+      frames.set("c", 3);
+      return {a: frames.has("a"), b: frames.has("b"), c: frames.has("c"), size: frames.size};
+    }""")
+    assert kept == {"a": True, "b": False, "c": True, "size": 2}

@@ -42,6 +42,15 @@ class Browser:
         self.explorer.view._on_message(self.explorer.view, {"type": "request", "id": "r1", "settings": settings}, [])
         return self.frames[-1][0]
 
+    def prefetch(self, *momenta, surface=None):
+        """Ask ahead of need for the frames at these momenta; returns the answers (content, buffers)."""
+        settings = self.explorer.settings()
+        items = [{"key": f"m={m}", "settings": {**settings, "momentum": m, "surface": surface or settings["surface"]}}
+                 for m in momenta]
+        before = len(self.frames)
+        self.explorer.view._on_message(self.explorer.view, {"type": "prefetch", "items": items}, [])
+        return self.frames[before:]
+
 
 def test_every_rule_is_drawn_with_its_status(solved):
     """With every rule written, does each get a path, a loss curve and a status line in the view's traits?"""
@@ -81,6 +90,41 @@ def test_only_changed_runs_are_sent(solved):
     run = frame["runs"]["Nesterov"]
     points = np.frombuffer(browser.frames[-1][1][run["points"]], dtype=np.float64).reshape(-1, 2)
     assert np.array_equal(points, path_of(explorer, "Nesterov")) and run["n"] == 51
+
+
+def test_frames_asked_ahead_of_need_equal_the_frames_asked_for_and_change_nothing(solved):
+    """A prefetched frame sends the runs that differ from the current frame, equal to what a request at those
+    settings sends; the current frame, its runs and the status stay as they were."""
+    explorer = TrajectoryExplorer(RULES, namespace=solved, surface="ravine", steps=50)
+    browser = Browser(explorer)
+    current = {label: path_of(explorer, label).copy() for label in RULES}
+    status, sent = dict(explorer.status), explorer.view.frames_sent
+    (content, buffers), = browser.prefetch(0.5)
+    assert content["type"] == "prefetched" and content["key"] == "m=0.5" and content["settings"]["momentum"] == 0.5
+    assert set(content["runs"]) == {"momentum", "Nesterov"} and content["generation"] == explorer.view.generation
+    ahead = {label: np.frombuffer(buffers[run["points"]]).reshape(-1, 2) for label, run in content["runs"].items()}
+    assert explorer.view.frames_sent == sent and explorer.status == status
+    assert all(np.array_equal(path_of(explorer, label), current[label]) for label in RULES)
+    answer = browser.request(momentum=0.5)
+    assert answer["loss_axis"] == content["loss_axis"]
+    for label in ("momentum", "Nesterov"):
+        assert np.array_equal(ahead[label], path_of(explorer, label))
+
+
+def test_frames_ahead_of_need_are_skipped_for_another_surface_or_after_a_redefinition(solved):
+    """Is every asked frame answered, and none computed with a function the browser has not been told of?"""
+    namespace_ = dict(solved)
+    explorer = TrajectoryExplorer(RULES, namespace=namespace_, surface="ravine", steps=50)
+    browser = Browser(explorer)
+    (content, _), = browser.prefetch(0.5, surface="rosenbrock")
+    assert content == {"type": "prefetched", "key": "m=0.5", "skipped": True}
+    generation = explorer.view.generation
+    namespace_["sgd_momentum"] = lambda w, dw, config=None: (w - 0.1 * dw, config)
+    (content, _), = browser.prefetch(0.5)
+    assert content.get("skipped"), "a redefined function's frames come with its next update"
+    frame = browser.request(momentum=0.4)
+    assert frame["generation"] == generation + 1, "the browser must forget the frames it kept"
+    assert browser.prefetch(0.5)[0][0]["generation"] == generation + 1
 
 
 def test_browser_request_uses_its_settings_and_is_answered(solved):
