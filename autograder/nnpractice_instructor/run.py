@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -91,7 +92,14 @@ def repaired_submission(course, student, assignment):
     release = notebook_path(assignment, "notebooks", course)
     if not release.is_file():
         return nb, []
-    return repair(nb, nbformat.read(release, as_version=4))
+    return repair(nb, released(release, release.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def released(path, modified):
+    """The released notebook at `path`, read once for all its submissions (`modified`, its mtime, reads
+    an edited release again). Shared: repair() only reads it, and copies the cells it puts back."""
+    return nbformat.read(path, as_version=4)
 
 
 def grade_one(course, student, assignment, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT,

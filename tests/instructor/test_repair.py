@@ -86,3 +86,25 @@ def test_an_unknown_grade_id_becomes_an_ordinary_cell():
     nb, repairs = repair(nb, RELEASE)
     assert ids(nb) == ids(RELEASE) and "nbgrader" not in nb.cells[-1].metadata
     assert len(repairs) == 1 and "test_bonus" in repairs[0]
+
+
+def test_one_release_repairs_a_whole_class_and_is_never_changed():
+    """The grading command reads the release once per run (run.released) and repairs every submission
+    from it: does repairing leave it as it was, and are the cells put back copies, not the release's own?"""
+    release = copy.deepcopy(RELEASE)
+    before = copy.deepcopy(release)
+    repaired = []
+    for _ in range(2):
+        nb = submission(ASSIGNMENT)
+        nb.cells.pop(index_of(nb, "test_rel_error"))
+        nb.cells[index_of(nb, "kinks_crossed")].metadata["nbgrader"]["points"] = 99
+        nb, repairs = repair(nb, release)
+        assert repairs == ["kinks_crossed: nbgrader metadata restored from the release",
+                           "test_rel_error: deleted cell put back from the release"], repairs
+        repaired.append(nb)
+    assert release == before
+    assert repaired[0].cells[index_of(repaired[0], "kinks_crossed")].metadata["nbgrader"] is not \
+        repaired[1].cells[index_of(repaired[1], "kinks_crossed")].metadata["nbgrader"]
+    put_back = [nb.cells[index_of(nb, "test_rel_error")] for nb in repaired]
+    assert put_back[0] is not put_back[1] and all(c is not release.cells[index_of(release, "test_rel_error")]
+                                                  for c in put_back)
