@@ -13,9 +13,12 @@ trajectory explorer is moved with the keyboard, as a student would move it:
   over the steps just taken and beyond. Reported: how many distinct pictures
   the canvas showed from the first key until it settled, and when it settled
   (its last change), counted from the first key and from the last key.
-- a first drag: the same on the β₁ slider, never moved before, so that none
-  of the frames it passes through were kept or asked for ahead of need (the
-  view asks for the neighbours of the last-moved slider only).
+- a first drag: the same on the β₁ slider, never moved before, at once after
+  focusing it, so that none of the frames it passes through were kept or
+  asked for ahead of need;
+- a pointed drag: the same on the decay-rate slider, never moved before,
+  after the pointer rested on it for POINTED_S (the view asks for the
+  neighbours of the slider pointed at, as a hand points before it drags).
 
 A probe in the page hashes the pixels of every canvas of the explorer at every
 animation frame (requestAnimationFrame, the display rate: what the eye can
@@ -49,6 +52,7 @@ from nnpractice_instructor.layout import notebook_path
 NOTEBOOK = "02_optimizers.ipynb"
 DRAG_STEPS = 20
 DRAG_SECONDS = 0.29
+POINTED_S = 0.5  # the pointer rests on a slider this long before its drag starts
 QUIET_S = 0.6  # the figure counts as settled after this long without a change
 
 # Records every keydown and, at every animation frame, whether the explorer's pixels changed.
@@ -191,8 +195,15 @@ def measure(tries):
                 other = explorer.locator(".widget-slider", has_text="β₁").locator(".noUi-handle").first
                 other.scroll_into_view_if_needed()
                 first_drag = drag(page, other, "ArrowLeft")
+                time.sleep(1.0)
+                # another slider never moved, pointed at half a second before the drag, as a hand does
+                pointed = explorer.locator(".widget-slider", has_text="decay rate").locator(".noUi-handle").first
+                pointed.scroll_into_view_if_needed()
+                pointed.hover()
+                time.sleep(POINTED_S)
+                pointed_drag = drag(page, pointed, "ArrowLeft")
                 return {"tries": tries, "latency_ms": [s[0] for s in steps], "settled_ms": [s[1] for s in steps],
-                        "drag": dragged, "first_drag": first_drag,
+                        "drag": dragged, "first_drag": first_drag, "pointed_drag": pointed_drag,
                         "settings": {"drag_steps": DRAG_STEPS, "drag_seconds": DRAG_SECONDS}}
             finally:
                 browser.close()
@@ -213,7 +224,8 @@ def main(argv=None):
     print("chapter 02 explorer in JupyterLab, headless Chromium: momentum slider moved with the keyboard")
     print(f"  slider to pixels, one step ({len(latency)} tries): median {statistics.median(latency):.0f} ms, "
           f"min {min(latency):.0f} ms, max {max(latency):.0f} ms")
-    for name, what in (("drag", "a drag back over the steps"), ("first_drag", "a first drag of the β₁ slider")):
+    for name, what in (("drag", "a drag back over the steps"), ("first_drag", "a first drag of the β₁ slider"),
+                       ("pointed_drag", f"a first drag of ρ, pointed at {POINTED_S} s before")):
         dragged = result[name]
         print(f"  {dragged['keys']} quick steps in {dragged['key_span_ms'] / 1000:.2f} s ({what}): "
               f"{dragged['distinct_frames']} distinct frames; settled "

@@ -9,7 +9,7 @@
 // comes, it asks again only if the settings changed meanwhile. So a drag never leaves a backlog: the
 // settings it passes through while all are in flight are never computed.
 // Frames ahead of need: while nothing is in flight, the view asks for the frames of the last-moved
-// slider's next PREFETCH_STEPS positions on each side ("prefetch"), and keeps every frame it receives
+// (or pointed at, or focused) slider's next PREFETCH_STEPS positions on each side ("prefetch"), and keeps every frame it receives
 // (`frames`). A control that moves to settings already kept is drawn at once, without waiting for the
 // kernel. (In Chromium, while keys or pointer moves keep arriving, messages from the kernel are held
 // back: in a 20-step drag with the keyboard, answers the kernel sent within 10 ms reached the page
@@ -531,11 +531,28 @@ async function render({ model, el }) {
       frames.set(message.key, { runs, start: message.start, loss_axis: message.loss_axis, settings: message.settings });
       asking.delete(message.key);
     }
+    canvas.dataset.keptFrames = frames.size; // for tests: how many frames this view keeps
     choose();
     draw();
     request();
     prefetch();
   }
+
+  // Pointing at a slider, or focusing it, makes it the one whose neighbours are asked for: a drag
+  // starts with a press on it. (Its label names it: the sliders are the explorer's own ipywidgets.)
+  const byLabel = new Map(Object.values(controls.sliders).map((control) => [control.get("description"), control]));
+  function aimed(event) {
+    const box = event.target.closest && event.target.closest(".nnpractice-explorer");
+    if (!box || !box.contains(el)) return;
+    const label = event.target.closest(".widget-slider")?.querySelector(".widget-label");
+    const control = label && byLabel.get(label.textContent.trim());
+    if (control && control !== moved) {
+      moved = control;
+      prefetch();
+    }
+  }
+  document.addEventListener("pointerover", aimed, true);
+  document.addEventListener("focusin", aimed, true);
 
   model.on("msg:custom", onMessage);
   model.on("change:surface", draw);
@@ -582,6 +599,8 @@ async function render({ model, el }) {
     canvas.removeEventListener("pointerdown", onDown);
     canvas.removeEventListener("pointermove", onMove);
     canvas.removeEventListener("pointerup", onUp);
+    document.removeEventListener("pointerover", aimed, true);
+    document.removeEventListener("focusin", aimed, true);
   };
 }
 

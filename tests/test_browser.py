@@ -2,8 +2,9 @@
 
 A finished notebook (the student release with every answer filled in) is
 opened in JupyterLab 4 served on 127.0.0.1 from this environment; all cells
-are run; a slider is moved, the contour plot clicked, a rule redefined as a
-stub: the figure, the start point and the status must follow (behaviour only,
+are run; a slider is moved, the contour plot clicked, another slider pointed
+at (its neighbours' frames are asked for), a rule redefined as a stub: the
+figure, the start point, the kept frames and the status must follow (behaviour only,
 no timed assertion: benchmarks/explorer_browser.py measures the speed). Screenshots are kept in
 artifacts/browser/. Without /usr/bin/chromium the test is skipped, except in
 CI (CI=true), where it fails: .ci/run installs chromium.
@@ -138,6 +139,12 @@ def test_explorer_renders_and_reacts_in_jupyterlab(tmp_path):
             assert moved == (pytest.approx(-0.75, abs=0.02), pytest.approx(0.75, abs=0.02)), moved
             wait_for_change(canvas.screenshot, after, "the plot after a click")
             canvas.screenshot(path=str(ARTIFACTS / "explorer_after_click.png"))
+
+            # pointing at a slider asks the kernel for its next positions' frames, which the view keeps
+            kept = int(canvas.get_attribute("data-kept-frames") or 0)
+            explorer.locator(".widget-slider", has_text="β₂").locator(".noUi-handle").first.hover()
+            wait_until(page, "() => +document.querySelector('.nnpractice-view canvas').dataset.keptFrames >= "
+                             f"{kept + 10}", 60, "the frames of the pointed slider's next positions")
 
             # the student puts Adam back to a stub: after the next change it is listed as not implemented
             page.evaluate("""() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel
