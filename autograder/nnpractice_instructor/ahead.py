@@ -37,6 +37,7 @@ from nnpractice_instructor.kernels import kernel_options, socket_folder
 
 _next = None      # the StartedKernel waiting for the next submission
 _in_use = False   # whether this process grades with kernels started ahead
+_more = True      # whether more submissions are expected after the current one
 
 
 class StartedKernel:
@@ -81,10 +82,11 @@ class StartedKernel:
             self.resources.close()
 
 
-def use(ahead):
-    """Whether this process grades with kernels started ahead (True: start the first one now)."""
-    global _in_use, _next
-    _in_use = bool(ahead)
+def use(ahead, more=True):
+    """Whether this process grades with kernels started ahead (True: start the first one now), and whether
+    more submissions are expected after the next one (False: taking a kernel starts no other)."""
+    global _in_use, _next, _more
+    _in_use, _more = bool(ahead), bool(more)
     if _in_use and _next is None:
         _next = StartedKernel()
     elif not _in_use and _next is not None:
@@ -94,7 +96,7 @@ def use(ahead):
 
 def take():
     """The started kernel for this submission (None if this process does not use kernels ahead);
-    starts the next submission's kernel before returning."""
+    starts the next submission's kernel before returning, if more are expected."""
     global _next
     if not _in_use:
         return None
@@ -103,7 +105,8 @@ def take():
         kernel.close()  # died while it waited (killed from outside): never hand out a dead kernel
         kernel = None
     kernel = kernel or StartedKernel()
-    _next = StartedKernel()
+    if _more:
+        _next = StartedKernel()
     return kernel
 
 

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import lru_cache
 from pathlib import Path
@@ -103,10 +104,12 @@ def released(path, modified):
 
 
 def grade_one(course, student, assignment, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT,
-              attempts=ATTEMPTS, sandboxed=True, worker=None):
+              attempts=ATTEMPTS, sandboxed=True, worker=None, more=True):
     """Autograde one submission in a sandbox, up to `attempts` times; returns a Problem or None.
 
     worker: a workers.Worker to grade in (default: a `python -m nbgrader autograde` process of its own).
+    more: whether the worker will grade more submissions after this one (False: it starts no kernel
+    ahead for a next one).
 
     A submission repaired before grading, graded after a failed attempt, or
     with a cell that hit a limit of the sandbox, is still returned as a Problem
@@ -123,7 +126,7 @@ def grade_one(course, student, assignment, timeout=CELL_TIMEOUT, submission_time
     for attempt in range(1, attempts + 1):
         with tempfile.TemporaryDirectory(prefix=f"grade-{student}-") as tmp:
             failure = autograde_in_sandbox(course, student, assignment, nb, Path(tmp), timeout, submission_timeout,
-                                           sandboxed, worker)
+                                           sandboxed, worker, more)
         if failure is None:
             graded_after = [f"graded at attempt {attempt} after " + "; ".join(failures)] if failures else []
             notes = repaired + graded_after + limits_hit(course, student, assignment)
@@ -142,7 +145,7 @@ def limits_hit(course, student, assignment):
 
 
 def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, submission_timeout, sandboxed=True,
-                         worker=None):
+                         worker=None, more=True):
     """Run nbgrader's autograde on the notebook node `nb` of one submission, written into `sandbox` (a
     folder of its own), its kernel in the operating-system sandbox unless sandboxed=False, in `worker`
     (or a process of its own); the reason it failed, or None."""
@@ -163,7 +166,7 @@ def autograde_in_sandbox(course, student, assignment, nb, sandbox, timeout, subm
             # nothing else provides here: were none started ahead, nbgrader would fail, never run unsandboxed.
             options.append(f"--ExecutePreprocessor.kernel_name={os_sandbox.KERNEL_NAME}")
             result = worker.autograde(autograder_dir(course), assignment, student, options, grading_environment(),
-                                      submission_timeout, kernels_ahead=True)
+                                      submission_timeout, kernels_ahead=True, more=more)
         else:
             with socket_folder() as sockets, os_sandbox.uid_slot() as uid:
                 env, kernel = os_sandbox.prepare(sandbox, sockets, uid) if sandboxed else ({}, [])
@@ -205,11 +208,16 @@ def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout
         assignments = sorted({assignment for _, assignment in pairs})
         with grading_workers(course, assignments, min(jobs, len(pairs)), sandboxed) as workers:
             return grade_all(course, pairs, jobs, timeout, submission_timeout, progress, sandboxed, workers)
+    waiting = [len(pairs)]  # submissions not yet started
+    lock = threading.Lock()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         def grade(student, assignment):
             with workers.take() as worker:
+                with lock:
+                    waiting[0] -= 1
+                    more = waiting[0] > 0
                 return grade_one(course, student, assignment, timeout, submission_timeout, ATTEMPTS, sandboxed,
-                                 worker)
+                                 worker, more)
 
         futures = [pool.submit(grade, s, a) for s, a in pairs]
         results = [f.result() for f in tqdm(as_completed(futures), total=len(futures), desc="grading",

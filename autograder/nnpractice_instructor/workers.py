@@ -89,7 +89,7 @@ class WarmUp:
 _configs = {}  # config folder -> the course's nbgrader configuration, read once
 
 
-def autograde_here(config_folder, assignment, student, options, env, kernels_ahead=False):
+def autograde_here(config_folder, assignment, student, options, env, kernels_ahead=False, more=True):
     """Run nbgrader's autograde of one submission in this process; returns an Outcome.
 
     Inputs:
@@ -99,12 +99,13 @@ def autograde_here(config_folder, assignment, student, options, env, kernels_ahe
     - env: environment variables for this submission (e.g. the sandbox's JUPYTER_PATH).
     - kernels_ahead: run the notebook in a sandboxed kernel started ahead of need (ahead.py), and
       start the next one; False: in the kernel the options name, started by nbgrader.
+    - more: whether more submissions are expected (False: no kernel is started for a next one).
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     try:
-        ahead.use(kernels_ahead)
+        ahead.use(kernels_ahead, more)
     except Exception as error:  # noqa: BLE001 (reported as this submission's failure, with its reason)
         return Outcome(1, f"ERROR: a sandboxed kernel could not be started: {type(error).__name__}: {error}")
     config = submission_config(config_folder, options)
@@ -146,7 +147,7 @@ class Worker:
         self.process.start()
         theirs.close()
 
-    def autograde(self, config_folder, assignment, student, options, env, timeout, kernels_ahead=False):
+    def autograde(self, config_folder, assignment, student, options, env, timeout, kernels_ahead=False, more=True):
         """Autograde one submission (see autograde_here); returns an Outcome.
 
         Raises subprocess.TimeoutExpired after `timeout` seconds, and WorkerDied if the process
@@ -154,7 +155,7 @@ class Worker:
         """
         try:
             self.connection.send((str(config_folder), assignment, student, list(options), dict(env),
-                                  kernels_ahead))
+                                  kernels_ahead, more))
             if self.connection.poll(timeout):
                 return self.connection.recv()
         except (EOFError, OSError, BrokenPipeError):

@@ -64,6 +64,18 @@ def test_a_kernel_is_started_before_it_is_taken_and_every_kernel_is_shut_down():
 
 
 @pytest.mark.slow
+def test_the_last_submission_starts_no_kernel_for_a_next_one():
+    """Told that no submission follows, does taking a kernel start none (none is left to shut down unused)?"""
+    try:
+        ahead.use(True, more=False)
+        taken = ahead.take()
+        assert taken.alive() and ahead.waiting() is None
+        taken.close()
+    finally:
+        ahead.stop()
+
+
+@pytest.mark.slow
 def test_a_kernel_that_died_while_it_waited_is_never_handed_out():
     try:
         ahead.use(True)
