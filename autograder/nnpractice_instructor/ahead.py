@@ -47,12 +47,12 @@ class StartedKernel:
     (which connects a client and waits for the kernel to answer).
     """
 
-    def __init__(self, limits=sandbox.LIMITS):
+    def __init__(self, limits=sandbox.LIMITS, wait=True):
         self.resources = ExitStack()  # its kernelspec and socket folders, its uid
         try:
+            uid = self.resources.enter_context(sandbox.uid_slot(wait))  # wait=False: NoFreeUid if none is free
             folder = self.resources.enter_context(tempfile.TemporaryDirectory(prefix="nnp-ahead-"))
             sockets = self.resources.enter_context(socket_folder())
-            uid = self.resources.enter_context(sandbox.uid_slot())
             sandbox.prepare(folder, sockets, uid, limits)
             specs = KernelSpecManager(kernel_dirs=[str(Path(folder) / "jupyter" / "kernels")])
             self.manager = AsyncKernelManager(kernel_name=sandbox.KERNEL_NAME, kernel_spec_manager=specs,
@@ -82,13 +82,23 @@ class StartedKernel:
             self.resources.close()
 
 
+def start_ahead():
+    """A StartedKernel for a next submission, or None when every sandbox uid is in use: a kernel started
+    ahead never waits for a uid, since the kernels holding them may be waiting to be started ahead too
+    (with as many grading processes as uids, all would wait)."""
+    try:
+        return StartedKernel(wait=False)
+    except sandbox.NoFreeUid:
+        return None
+
+
 def use(ahead, more=True):
     """Whether this process grades with kernels started ahead (True: start the first one now), and whether
     more submissions are expected after the next one (False: taking a kernel starts no other)."""
     global _in_use, _next, _more
     _in_use, _more = bool(ahead), bool(more)
     if _in_use and _next is None:
-        _next = StartedKernel()
+        _next = start_ahead()
     elif not _in_use and _next is not None:
         waiting, _next = _next, None
         waiting.close()
@@ -104,9 +114,9 @@ def take():
     if kernel is not None and not kernel.alive():
         kernel.close()  # died while it waited (killed from outside): never hand out a dead kernel
         kernel = None
-    kernel = kernel or StartedKernel()
+    kernel = kernel or StartedKernel()  # this submission's own: waits for a uid, as nbgrader's kernels do
     if _more:
-        _next = StartedKernel()
+        _next = start_ahead()
     return kernel
 
 

@@ -131,11 +131,16 @@ def namespace_options(root):
 LOCKS = Path(tempfile.gettempdir()) / "nnpractice-sandbox-uids"
 
 
+class NoFreeUid(RuntimeError):
+    """Every sandbox uid is in use (uid_slot(wait=False))."""
+
+
 @contextmanager
-def uid_slot():
+def uid_slot(wait=True):
     """An unprivileged uid no other sandbox on this machine uses meanwhile (root), else None.
 
-    Claimed with a lock file per uid, so that parallel grading runs never share one.
+    Claimed with a lock file per uid, so that parallel grading runs never share one. With every
+    uid in use, waits for one (wait=True) or raises NoFreeUid.
     """
     if os.geteuid() != 0:
         yield None
@@ -154,6 +159,8 @@ def uid_slot():
             finally:
                 handle.close()
             return
+        if not wait:
+            raise NoFreeUid(f"all {UIDS} sandbox uids are in use")
         time.sleep(0.5)  # every uid in use: wait for a submission to finish
 
 

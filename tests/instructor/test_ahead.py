@@ -1,11 +1,13 @@
 """Kernels started ahead of need: is each submission still run in a fresh kernel that nothing reached
 before it, and is every kernel started shut down?"""
 
+import os
+
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from nnpractice_instructor import ahead
+from nnpractice_instructor import ahead, sandbox
 from nnpractice_instructor.course import points, submission
 from nnpractice_instructor.layout import AUTOGRADED, gradebook_url
 from nnpractice_instructor.run import grade_one
@@ -70,6 +72,25 @@ def test_the_last_submission_starts_no_kernel_for_a_next_one():
         ahead.use(True, more=False)
         taken = ahead.take()
         assert taken.alive() and ahead.waiting() is None
+        taken.close()
+    finally:
+        ahead.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandbox uids are claimed only when grading as root")
+def test_a_kernel_ahead_never_waits_for_a_uid(monkeypatch):
+    """With every sandbox uid in use (here a private range of one, held by this test), is no kernel started
+    ahead instead of waiting (as many grading processes as uids would all wait), and is a submission's own
+    kernel started once a uid is free?"""
+    monkeypatch.setattr(sandbox, "FIRST_UID", 61990)
+    monkeypatch.setattr(sandbox, "UIDS", 1)
+    try:
+        with sandbox.uid_slot():
+            ahead.use(True)
+            assert ahead.waiting() is None
+        taken = ahead.take()
+        assert taken.alive() and ahead.waiting() is None  # its own uid is the only one: none left for a next
         taken.close()
     finally:
         ahead.stop()
