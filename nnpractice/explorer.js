@@ -370,7 +370,7 @@ async function render({ model, el }) {
   let frames = keptFrames();
   let generation = null; // the kernel's generation of the frames kept (raised when a function is redefined)
   const asking = new Set(); // keys of frames asked for ahead of need and not received yet
-  let moved = null; // the slider moved last (its neighbours are asked for ahead of need)
+  let moved = null; // name of the slider moved (or pointed at) last: its neighbours are asked for ahead of need
   let backgroundOf = null; // the surface picture drawn into `background`
   const controls = await controlModels(model);
   const context = {}; // to remove this view's listeners from the control models
@@ -469,8 +469,9 @@ async function render({ model, el }) {
   function choose() {
     frame = frames.get(frameKey(settings())) || latest;
   }
+  const sliderNames = new Map(Object.entries(controls.sliders).map(([name, control]) => [control, name]));
   function changed(control) {
-    if (control && Object.values(controls.sliders).includes(control)) moved = control;
+    moved = sliderNames.get(control) || moved;
     choose();
     draw();
     if (scheduled) return;
@@ -482,15 +483,14 @@ async function render({ model, el }) {
 
   // While nothing is in flight: ask for a few of the frames the last-moved slider would show next.
   function prefetch() {
-    if (!moved || asked.inFlight() > 0 || asking.size > 0) return;
-    const name = Object.keys(controls.sliders).find((key) => controls.sliders[key] === moved);
-    if (!HYPERPARAMETERS.includes(name)) return;
+    if (!HYPERPARAMETERS.includes(moved) || asked.inFlight() > 0 || asking.size > 0) return;
+    const control = controls.sliders[moved];
     const now = settings();
-    const slider = { value: moved.get("value"), min: moved.get("min"), max: moved.get("max"),
-      step: moved.get("step"), base: moved.get("base") };
+    const slider = { value: control.get("value"), min: control.get("min"), max: control.get("max"),
+      step: control.get("step"), base: control.get("base") };
     const items = [];
     for (const value of neighbours(slider, PREFETCH_STEPS)) {
-      const wanted = { ...now, [name]: value };
+      const wanted = { ...now, [moved]: value };
       const key = frameKey(wanted);
       if (frames.has(key)) continue;
       items.push({ key, settings: JSON.parse(key) });
@@ -540,14 +540,14 @@ async function render({ model, el }) {
 
   // Pointing at a slider, or focusing it, makes it the one whose neighbours are asked for: a drag
   // starts with a press on it. (Its label names it: the sliders are the explorer's own ipywidgets.)
-  const byLabel = new Map(Object.values(controls.sliders).map((control) => [control.get("description"), control]));
+  const byLabel = new Map(Object.entries(controls.sliders).map(([name, control]) => [control.get("description"), name]));
   function aimed(event) {
     const box = event.target.closest && event.target.closest(".nnpractice-explorer");
     if (!box || !box.contains(el)) return;
     const label = event.target.closest(".widget-slider")?.querySelector(".widget-label");
-    const control = label && byLabel.get(label.textContent.trim());
-    if (control && control !== moved) {
-      moved = control;
+    const name = label && byLabel.get(label.textContent.trim());
+    if (name && name !== moved) {
+      moved = name;
       prefetch();
     }
   }

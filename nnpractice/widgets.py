@@ -358,10 +358,9 @@ class TrajectoryExplorer:
         """
         started = time.perf_counter()
         settings = self.settings() if settings is None else settings
-        resolved = {label: self.resolve(label) for label in self.rules}
-        if not reuse or any(resolved[label] is not self._resolved.get(label) for label in self.rules):
+        if not reuse or self.redefined():
             self.view.generation += 1  # new functions: the frames the browser keeps are out of date
-        self._resolved = resolved
+        self._resolved = {label: self.resolve(label) for label in self.rules}
         frame = self.compute(settings, reuse)
         self.runs, self.computed, self.recomputed = frame["runs"], frame["computed"], frame["recomputed"]
         self.status = frame["status"]
@@ -407,11 +406,15 @@ class TrajectoryExplorer:
                 "computed": {label: {"rule": rule, "config": config, **inputs} for label, rule in runnable.items()},
                 "loss_axis": self.loss_axis(runs)}
 
+    def redefined(self):
+        """Whether a rule's function is not the one its last update ran (redefined, or defined since)."""
+        return any(self.resolve(label) is not self._resolved.get(label) for label in self.rules)
+
     def _on_prefetch(self, items):
         """A browser asks, while it waits, for the frames of settings it may show next (its cache)."""
         # Not after a function was redefined (its next update comes first), nor for another surface;
         # every item is answered, if only to say it was skipped.
-        redefined = any(self.resolve(label) is not self._resolved.get(label) for label in self.rules)
+        redefined = self.redefined()
         for item in items:
             settings = item.get("settings", {})
             if redefined or settings.get("surface") != self.surface.name:

@@ -66,6 +66,7 @@ class StartedKernel:
             raise
 
     def alive(self):
+        """Whether the kernel's process is running."""
         return run_sync(self.manager.is_alive)()
 
     def close(self, client=None):

@@ -14,6 +14,7 @@ cluster (cluster.py); only this process writes the gradebook and the reports.
 
 import argparse
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from nnpractice_instructor import sandbox
@@ -56,12 +57,10 @@ def main(argv=None):
 
     course = Path(args.course).resolve()
     assignments = args.assignment or chapters(course)
-    if args.scheduler:
-        from nnpractice_instructor.pipeline import grade_class
-        return grade_class(course, assignments, args, why)
-    # The grading processes start first and warm up while this one imports the pipeline
-    # (seconds: nbformat, nbgrader, matplotlib) and collects the submissions.
-    with grading_workers(course, assignments, args.jobs, sandboxed=not why) as workers:
+    # The grading processes (none on a cluster) start first and warm up while this one imports the
+    # pipeline (seconds: nbformat, nbgrader, matplotlib) and collects the submissions.
+    workers = None if args.scheduler else grading_workers(course, assignments, args.jobs, sandboxed=not why)
+    with workers or nullcontext():
         from nnpractice_instructor.pipeline import grade_class
         return grade_class(course, assignments, args, why, workers)
 

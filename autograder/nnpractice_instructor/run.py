@@ -24,7 +24,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import lru_cache
 from pathlib import Path
@@ -208,18 +207,14 @@ def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout
         assignments = sorted({assignment for _, assignment in pairs})
         with grading_workers(course, assignments, min(jobs, len(pairs)), sandboxed) as workers:
             return grade_all(course, pairs, jobs, timeout, submission_timeout, progress, sandboxed, workers)
-    waiting = [len(pairs)]  # submissions not yet started
-    lock = threading.Lock()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        def grade(student, assignment):
+        def grade(index, student, assignment):
+            more = index < len(pairs) - 1  # the pool starts submissions in order: others still wait
             with workers.take() as worker:
-                with lock:
-                    waiting[0] -= 1
-                    more = waiting[0] > 0
                 return grade_one(course, student, assignment, timeout, submission_timeout, ATTEMPTS, sandboxed,
                                  worker, more)
 
-        futures = [pool.submit(grade, s, a) for s, a in pairs]
+        futures = [pool.submit(grade, i, s, a) for i, (s, a) in enumerate(pairs)]
         results = [f.result() for f in tqdm(as_completed(futures), total=len(futures), desc="grading",
                                             unit="notebook", disable=not progress)]
     return [problem for problem in results if problem]
