@@ -9,12 +9,13 @@ name and message for test cells: the message names the misconception.
 import argparse
 import shutil
 import sys
+from pathlib import Path
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from nnpractice_instructor.collect import NO_FEEDBACK, Problem
 from nnpractice_instructor.layout import AUTOGRADED, COURSE, SUBMITTED, chapters, is_test_cell
-from nnpractice_instructor.run import nbgrader_errors, run_nbgrader
+from nnpractice_instructor.run import nbgrader_per_assignment
 
 
 class ShortTracebacks(NbGraderPreprocessor):
@@ -47,11 +48,11 @@ def write_feedback(course, pairs):
     """Feedback HTML for every graded (student, assignment); returns [Problem] for those that failed."""
     problems = []
     keep_submission_secrets(course, pairs)
-    for assignment in sorted({a for _, a in pairs}):
-        result = run_nbgrader(course, "generate_feedback", assignment, "--force")
-        if result.returncode != 0:
-            reason = "feedback could not be written: " + nbgrader_errors(result)
-            problems += [Problem(s, a, reason, NO_FEEDBACK) for s, a in pairs if a == assignment]
+    graded = [folder.name for folder in (Path(course) / AUTOGRADED).glob("*/*") if folder.is_dir()]
+    failed = nbgrader_per_assignment(course, "generate_feedback", {a for _, a in pairs}, "--force", found=graded)
+    for assignment, reason in failed.items():
+        problems += [Problem(s, a, "feedback could not be written: " + reason, NO_FEEDBACK)
+                     for s, a in pairs if a == assignment]
     return problems
 
 

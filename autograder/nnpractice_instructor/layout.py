@@ -82,6 +82,12 @@ def chapters(course=COURSE):
     return sorted(p.name for p in folder.iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
+def solution_folders(course=COURSE):
+    """Names of every folder of solutions/: what nbgrader finds there by itself (`--assignment "*"`),
+    chapters and anything else."""
+    return [folder.name for folder in solutions_dir(course).iterdir() if folder.is_dir()]
+
+
 def notebook_path(chapter, kind="solutions", course=COURSE):
     """<course>/<kind>/<chapter>/<chapter>.ipynb, kind "solutions" or "notebooks"."""
     return Path(course) / kind / chapter / f"{chapter}.ipynb"

@@ -14,7 +14,7 @@ from nnpractice_instructor.collect import GRADED, collect
 from nnpractice_instructor.feedback import write_feedback
 from nnpractice_instructor.layout import SUBMITTED
 from nnpractice_instructor.report import write_reports
-from nnpractice_instructor.run import NbgraderFailed, grade_all, nbgrader_or_fail, open_gradebook
+from nnpractice_instructor.run import NbgraderFailed, generate_assignments, grade_all, nbgrader_or_fail, open_gradebook
 from nnpractice_instructor.sandbox import SandboxUnavailable
 
 
@@ -29,10 +29,9 @@ def ensure_in_gradebook(course, assignments):
                     missing.append(assignment)
             except MissingEntry:
                 missing.append(assignment)
-    for assignment in missing:
+    if missing:
         with tempfile.TemporaryDirectory() as scratch:
-            nbgrader_or_fail(course, "generate_assignment", assignment, "--force",
-                             f"--CourseDirectory.release_directory={scratch}")
+            generate_assignments(course, missing, f"--CourseDirectory.release_directory={scratch}")
 
 
 def collect_from_exchange(course, assignments):

@@ -11,15 +11,16 @@ import sys
 
 from nnpractice_instructor.layout import COURSE, chapters
 from nnpractice_instructor.references import write_references
-from nnpractice_instructor.run import NbgraderFailed, nbgrader_or_fail
+from nnpractice_instructor.run import NbgraderFailed, generate_assignments
 
 
 def release(course=COURSE, only=None):
     """Write the references and generate the release of `only` (default: every chapter)."""
     for path in write_references(course):
         print(f"wrote {path.relative_to(course)}")
-    for chapter in only or chapters(course):
-        nbgrader_or_fail(course, "generate_assignment", chapter, "--force")
+    names = only or chapters(course)
+    generate_assignments(course, names)
+    for chapter in names:
         print(f"released notebooks/{chapter}/")
 
 

@@ -35,7 +35,7 @@ from nnpractice_instructor.collect import GRADED, NOT_GRADED, Problem
 from nnpractice_instructor import sandbox as os_sandbox
 from nnpractice_instructor.kernels import command_line_options, socket_folder
 from nnpractice_instructor.layout import (ATTEMPTS, AUTOGRADED, CELL_TIMEOUT, JOBS, SUBMISSION_TIMEOUT, SUBMITTED,
-                                          autograder_dir, gradebook_url, notebook_path)
+                                          autograder_dir, gradebook_url, notebook_path, solution_folders)
 from nnpractice_instructor.repair import repair
 from nnpractice_instructor.workers import WorkerDied, grading_workers
 
@@ -83,6 +83,38 @@ def nbgrader_or_fail(course, *args):
     if result.returncode != 0:
         raise NbgraderFailed(f"nbgrader {' '.join(args)} failed: {nbgrader_errors(result)}")
     return result
+
+
+def nbgrader_per_assignment(course, command, assignments, *options, found):
+    """Run `nbgrader COMMAND ASSIGNMENT OPTIONS` for every one of `assignments`; returns {assignment: reason}
+    of those that failed (nbgrader_errors).
+
+    found: the names of the assignments nbgrader would find by itself for COMMAND (the folders its
+    path pattern matches). When they are exactly `assignments`, one nbgrader process does them all
+    (`--assignment "*"`), so that nbgrader's start (about 2.5 s) is paid once, not once per assignment.
+    If that run fails, every assignment is run again by itself, so that each failure has its own reason.
+    """
+    assignments = sorted(set(assignments))
+    if len(assignments) > 1 and set(found) == set(assignments):
+        if run_nbgrader(course, command, "--assignment", "*", *options).returncode == 0:
+            return {}
+    failed = {}
+    for assignment in assignments:
+        result = run_nbgrader(course, command, assignment, *options)
+        if result.returncode != 0:
+            failed[assignment] = nbgrader_errors(result)
+    return failed
+
+
+def generate_assignments(course, assignments, *options):
+    """`nbgrader generate_assignment ASSIGNMENT --force OPTIONS` for every one of `assignments` (one
+    nbgrader process for all, when they are every folder of solutions/); raises NbgraderFailed
+    naming each assignment that failed, with nbgrader's reason."""
+    failed = nbgrader_per_assignment(course, "generate_assignment", assignments, "--force", *options,
+                                     found=solution_folders(course))
+    if failed:
+        raise NbgraderFailed("; ".join(f"nbgrader generate_assignment {assignment} failed: {reason}"
+                                       for assignment, reason in failed.items()))
 
 
 def repaired_submission(course, student, assignment):

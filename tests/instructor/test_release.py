@@ -1,15 +1,18 @@
 """Is notebooks/ exactly nbgrader's release of solutions/, with nothing hidden left in it?"""
 
 import ast
+import copy
 import filecmp
 
 import nbformat
 import pytest
 
-from nnpractice_instructor.course import answer_cells, read, graded_cells
+from nnpractice_instructor.course import answer_cells, graded_cells, read, scratch_course
 from nnpractice_instructor.judge import probe_source, split_hidden
-from nnpractice_instructor.layout import (HIDDEN_CANARY, REFERENCE_CANARY, chapters, nbgrader_meta,
+from nnpractice_instructor.layout import (HIDDEN_CANARY, REFERENCE_CANARY, chapters, nbgrader_meta, notebook_path,
                                           release_dir)
+from nnpractice_instructor.release import release
+from nnpractice_instructor.run import NbgraderFailed
 from tests.helpers import assert_no_secrets, hidden_blocks, reference_lines, solution_blocks
 
 def diff_trees(left, right):
@@ -29,6 +32,26 @@ def test_release_is_what_generate_assignment_makes(released_course):
     """Does `nbgrader generate_assignment` on solutions/ reproduce notebooks/ byte for byte?"""
     problems = diff_trees(release_dir(), release_dir(released_course))
     assert not problems, "notebooks/ is out of date, run `make release`:\n" + "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_one_broken_chapter_is_named_and_the_others_are_released(tmp_path):
+    """Releasing every chapter takes one nbgrader run; when it fails, is each chapter released on its
+    own, and is the failure named with its chapter and nbgrader's reason, not the others?"""
+    good, broken = chapters()[:2]
+    course = scratch_course(tmp_path / "course", only=[good, broken], release=False)
+    nb = read("solutions", broken, course)
+    twice = copy.deepcopy(next(iter(graded_cells(nb).values())))  # a grade id twice: nbgrader refuses
+    twice.id = "the-same-grade-id"
+    nb.cells.append(twice)
+    nbformat.write(nb, notebook_path(broken, "solutions", course))
+    with pytest.raises(NbgraderFailed) as failure:
+        release(course)
+    message = str(failure.value)
+    assert f"generate_assignment {broken} failed" in message and "error" in message.lower(), message
+    assert good not in message, message
+    assert notebook_path(good, "notebooks", course).is_file()
+    assert not notebook_path(broken, "notebooks", course).exists()
 
 
 @pytest.mark.parametrize("assignment", chapters())
