@@ -32,22 +32,20 @@ def rng():
 
 @pytest.fixture(scope="session")
 def executed_solution():
-    """executed_solution(chapter, grading=False): the solution notebook of `chapter` run headless once
-    per session and mode (NBGRADER_EXECUTION unset, or set as under autograding), figures inline.
-    Tests using it belong to xdist group "executed" so that each notebook runs once."""
+    """executed_solution(chapter): the solution notebook of `chapter` run headless once per session, as a
+    student runs it (NBGRADER_EXECUTION unset), figures inline. Tests using it belong to xdist group
+    "executed" so that each notebook runs once. (Under grading, the correct submissions of `graded_class`
+    are what runs: test_grade.py.)"""
     cache = {}
 
-    def run(chapter, grading=False):
-        if (chapter, grading) not in cache:
+    def run(chapter):
+        if chapter not in cache:
             path = notebook_path(chapter, "solutions")
             with pytest.MonkeyPatch.context() as patch:
                 patch.delenv("MPLBACKEND", raising=False)  # figures render inline, as for a student
-                if grading:
-                    patch.setenv("NBGRADER_EXECUTION", "autograde")
-                else:
-                    patch.delenv("NBGRADER_EXECUTION", raising=False)
-                cache[chapter, grading] = execute(run_here(nbformat.read(path, as_version=4)), path.parent)
-        return cache[chapter, grading]
+                patch.delenv("NBGRADER_EXECUTION", raising=False)
+                cache[chapter] = execute(run_here(nbformat.read(path, as_version=4)), path.parent)
+        return cache[chapter]
 
     return run
 
@@ -67,7 +65,8 @@ def course(released_course, tmp_path):
 
 
 def class_of(chapter):
-    """{student: (notebook, file name)} handed in for `chapter`: right, untouched, wrong, renamed, broken."""
+    """{student: (notebook, file name)} handed in for `chapter`: right, untouched, wrong, broken, and right
+    but renamed, by the student graded last."""
     wrong = independent_exercise(chapter)
     kept = {exercise for exercise, _, _ in mutants_of(chapter)}
     handed = {
@@ -78,10 +77,10 @@ def class_of(chapter):
         # every exercise with its first, then its second kept wrong answer
         "mallory_first_mistakes": submission(chapter, {e: mutant_source(chapter, e, 0) for e in kept}),
         "nina_second_mistakes": submission(chapter, {e: mutant_source(chapter, e, 1) for e in kept}),
-        "zoe_correct_last": submission(chapter),
     }
     files = {student: (nb, None) for student, nb in handed.items()}
-    files["dave_renamed"] = (submission(chapter), f"{chapter} (1).ipynb")
+    # correct, saved under another name (as a browser's download does), and graded last
+    files["zoe_renamed_last"] = (submission(chapter), f"{chapter} (1).ipynb")
     return files
 
 

@@ -51,6 +51,23 @@ def with_syntax_error(chapter, exercise):
     return answer_cells(read("solutions", chapter))[exercise].source + "\nprint((\n"
 
 
+def problems(nb):
+    """Error outputs and stderr streams of an executed notebook, with the cell index where they appeared."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                found.append(f"cell {index}: {output.ename}: {output.evalue}")
+            elif output.output_type == "stream" and output.name == "stderr":
+                found.append(f"cell {index} wrote to stderr: {output.text[:200]}")
+    return found
+
+
+def figures(nb):
+    """How many PNG figures an executed notebook shows."""
+    return sum("image/png" in output.get("data", {}) for cell in nb.cells for output in cell.get("outputs", []))
+
+
 def write_notebook(path, nb):
     """Write notebook node `nb` to `path`, creating its folder; returns path."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,21 +2,22 @@
 
 `graded_class` (conftest.py) hands in, for every chapter, a correct notebook,
 the untouched release, one known wrong answer, a syntax error, every kept
-wrong answer at once (two students), a renamed notebook and a correct one
-graded last, and grades them all in one run of the grading command. Grades
+wrong answer at once (two students), and a correct one saved under another
+name by the student graded last, and grades them all in one run of the grading command. Grades
 are read from nbgrader's SQLite gradebook and from grades.csv. Plain
 `nbgrader autograde` with the course's configuration is tested too.
 """
 
 import csv
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from nnpractice_instructor.course import points, read, submission
-from nnpractice_instructor.layout import chapters, exercise_of, gradebook_url
+from nnpractice_instructor.layout import AUTOGRADED, chapters, exercise_of, gradebook_url
 from nnpractice_instructor.run import run_nbgrader
-from tests.helpers import hand_in, independent_exercise
+from tests.helpers import figures, hand_in, independent_exercise, problems
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded_class")]
 
@@ -40,7 +41,7 @@ def test_the_class_is_graded_and_the_command_succeeds(graded_class):
     """Does one run grade every notebook of every chapter, and exit 0 (every problem was graded)?"""
     course, result = graded_class
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert f"graded {8 * len(chapters())} notebooks of 8 students" in result.stdout, result.stdout[-2000:]
+    assert f"graded {7 * len(chapters())} notebooks of 7 students" in result.stdout, result.stdout[-2000:]
 
 
 @pytest.mark.parametrize("chapter", chapters())
@@ -48,7 +49,18 @@ def test_correct_submission_gets_full_marks(graded_class, chapter):
     """Does a student who wrote the reference solutions get every point, also when graded last?"""
     course, _ = graded_class
     assert scores(course, "alice_correct", chapter) == points(chapter)
-    assert scores(course, "zoe_correct_last", chapter) == points(chapter)
+    assert scores(course, "zoe_renamed_last", chapter) == points(chapter)
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_correct_submission_runs_cleanly_when_graded(graded_class, chapter):
+    """Run by the grader (NBGRADER_EXECUTION set, in the sandbox), does a correct notebook run with no
+    error and nothing on stderr, and still draw its figures?"""
+    course, _ = graded_class
+    for student in ("alice_correct", "zoe_renamed_last"):
+        nb = nbformat.read(course / AUTOGRADED / student / chapter / f"{chapter}.ipynb", as_version=4)
+        assert not problems(nb), (student, problems(nb))
+        assert figures(nb) >= 1, f"{student}: the experiments drew no figure under grading"
 
 
 @pytest.mark.parametrize("chapter", chapters())
@@ -93,8 +105,9 @@ def test_every_kept_wrong_answer_scores_zero_in_a_real_run(graded_class, chapter
 def test_renamed_notebook_is_graded_under_its_name(graded_class, chapter):
     """Is a renamed notebook graded under its proper name, and reported as graded in problems.csv?"""
     course, _ = graded_class
-    assert scores(course, "dave_renamed", chapter) == points(chapter)
-    problem = next(r for r in csv_rows(course, "problems.csv") if (r["student"], r["assignment"]) == ("dave_renamed", chapter))
+    assert scores(course, "zoe_renamed_last", chapter) == points(chapter)
+    problem = next(r for r in csv_rows(course, "problems.csv")
+                   if (r["student"], r["assignment"]) == ("zoe_renamed_last", chapter))
     assert problem["status"] == "graded" and "renamed" in problem["reason"]
 
 
@@ -122,13 +135,20 @@ def test_export_lists_every_graded_student(graded_class):
         assert rows[chapter, "carol_one_wrong"] == total - points(chapter)[independent_exercise(chapter)]
 
 
-@pytest.mark.parametrize("chapter", chapters())
-def test_feedback_hides_hidden_tests(graded_class, chapter):
-    """Do feedback pages omit the hidden tests?"""
+@pytest.fixture(scope="module")
+def feedback_of_carol(graded_class):
+    """The graded course after `nbgrader generate_feedback` wrote carol_one_wrong's page of every chapter
+    (one nbgrader run for all chapters)."""
     course, _ = graded_class
-    result = run_nbgrader(course, "generate_feedback", chapter, "--force", "--student", "carol_one_wrong")
+    result = run_nbgrader(course, "generate_feedback", "--assignment", "*", "--force", "--student", "carol_one_wrong")
     assert result.returncode == 0, result.stderr
-    page = (course / "feedback" / "carol_one_wrong" / chapter / f"{chapter}.html").read_text()
+    return course
+
+
+@pytest.mark.parametrize("chapter", chapters())
+def test_feedback_hides_hidden_tests(feedback_of_carol, chapter):
+    """Do feedback pages omit the hidden tests?"""
+    page = (feedback_of_carol / "feedback" / "carol_one_wrong" / chapter / f"{chapter}.html").read_text()
     assert "nnpractice:hidden-tests" not in page and "BEGIN HIDDEN TESTS" not in page
     assert "load_reference" not in page, "hidden test code shown in feedback"
 
