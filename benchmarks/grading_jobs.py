@@ -1,14 +1,16 @@
 """How much does grading in parallel save? 20 submissions at --jobs 1 and --jobs 2, and on a Dask cluster.
 
 Builds a temporary course with 20 copies of a correct chapter-01 submission
-and times the grading command (`nnpractice-grade`) at each job count and,
-with --scheduler ADDRESS, on that Dask cluster (`--scheduler`).
+and times the grading command (`nnpractice-grade`) at each job count, at
+--jobs 1 on one core (every process it starts pinned to it: the resources of
+one job), and, with --scheduler ADDRESS, on that Dask cluster (`--scheduler`).
 Run from the repository root:
 
     .venv/bin/python -m benchmarks.grading_jobs [N] [--scheduler tcp://127.0.0.1:8786]
 """
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,11 +25,14 @@ from nnpractice_instructor.release import release
 ASSIGNMENT = "01_gradient_checks"
 
 
-def timed_grading(course, *options):
-    """Seconds of the grading command on the course with `options`; raises if it fails."""
+def timed_grading(course, *options, cores=None):
+    """Seconds of the grading command on the course with `options` (on the CPU cores numbered in
+    `cores` only, with every process it starts; None: on all); raises if it fails."""
+    pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "nnpractice_instructor", "--course", str(course),
-                             "--assignment", ASSIGNMENT, "--no-progress", *options], capture_output=True, text=True)
+                             "--assignment", ASSIGNMENT, "--no-progress", *options], capture_output=True, text=True,
+                            preexec_fn=pin)
     if result.returncode != 0:
         raise RuntimeError(result.stdout + result.stderr)
     return time.perf_counter() - start
@@ -41,14 +46,18 @@ def main(count=20, scheduler=None):
             folder = course / "submitted" / f"student{i:02d}" / ASSIGNMENT
             folder.mkdir(parents=True)
             nbformat.write(submission(ASSIGNMENT), folder / f"{ASSIGNMENT}.ipynb")
-        runs = {f"--jobs {jobs}": ["--jobs", str(jobs)] for jobs in (1, 2)}
+        runs = {f"--jobs {jobs}": (["--jobs", str(jobs)], None) for jobs in (1, 2)}
+        runs["--jobs 1, one core"] = (["--jobs", "1"], {min(os.sched_getaffinity(0))})
         if scheduler:
-            runs["--scheduler"] = ["--scheduler", scheduler]
+            runs["--scheduler"] = (["--scheduler", scheduler], None)
         times = {}
-        for name, options in runs.items():
-            times[name] = timed_grading(course, *options)
+        for name, (options, cores) in runs.items():
+            times[name] = timed_grading(course, *options, cores=cores)
             print(f"{count} submissions, {name}: {times[name]:.1f} s ({times[name] / count:.2f} s each)", flush=True)
-        print(f"speed-up with 2 jobs: {times['--jobs 1'] / times['--jobs 2']:.2f}x")
+        print(f"speed-up with 2 jobs: {times['--jobs 1'] / times['--jobs 2']:.2f}x "
+              f"(--jobs 1 keeps more than one core busy: the next kernel starts beside the current notebook)")
+        print(f"speed-up from one core and 1 job to {len(os.sched_getaffinity(0))} cores and 2 jobs: "
+              f"{times['--jobs 1, one core'] / times['--jobs 2']:.2f}x")
         if scheduler:
             print(f"speed-up on the cluster: {times['--jobs 1'] / times['--scheduler']:.2f}x")
 

@@ -150,6 +150,7 @@ def hub(tmp_path_factory, timer):
     prefix, exchange = ROOT / "class", ROOT / "exchange"
     setup = [sys.executable, DEPLOY / "setup_class.py", "--prefix", prefix, "--exchange", exchange]
     process = None
+    subprocess.run([*map(str, setup), "--remove"], check=False)  # what an interrupted run left (users, exchange)
     try:
         with timer.step("setup: users, environment, course, gradebook"), open(ARTIFACTS / "setup.log", "w") as log:
             subprocess.run([*map(str, setup), str(roster), "--venv", str(ROOT / "venv"), "--chapters", CHAPTER],
