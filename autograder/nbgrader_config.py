@@ -29,6 +29,10 @@ c.CourseDirectory.db_url = layout.gradebook_url(COURSE)
 # the rest of the notebook still runs. The grading command and the self-check use the same.
 c.ExecutePreprocessor.timeout = layout.CELL_TIMEOUT
 c.ExecutePreprocessor.interrupt_on_timeout = True
+# A graded notebook's kernel is stopped at once after its last cell, as the sandbox's kernels are
+# (nnpractice_instructor/ahead.py): a graceful shutdown waits 2.5 s for a kernel whose child
+# ignores SIGTERM, e.g. multiprocessing's resource tracker under chapter 06's process pool.
+c.ExecutePreprocessor.shutdown_kernel = "immediate"
 
 # Hidden checks are decided in this process, not in the student's kernel
 # (nnpractice_instructor/judge.py): Probe puts a probe in place of every

@@ -57,11 +57,15 @@ def execute(nb, folder, timeout=300, **options):
     - timeout: seconds allowed to each cell.
     - options: further NotebookClient options, e.g. allow_errors=True.
 
+    The kernel is stopped at once when the last cell has run (nbclient's "immediate" shutdown):
+    its outputs are all received by then, and a graceful shutdown waits 2.5 s for a kernel
+    whose child ignores SIGTERM (multiprocessing's resource tracker, chapter 06's process pool).
+
     Returns nb. Raises nbclient's errors (CellExecutionError, CellTimeoutError, ...).
     """
     from nbclient import NotebookClient
 
     with kernel_config() as config:
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", config=config,
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", config=config, shutdown_kernel="immediate",
                        resources={"metadata": {"path": str(folder)}}, **options).execute()
     return nb
