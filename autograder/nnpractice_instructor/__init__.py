@@ -14,6 +14,8 @@ that knows about grading or reference solutions lives here. One idea a module:
   `judge` and `probe` (hidden checks observed in the kernel, decided here),
   `guard` and `kernel_guard` (guarded execution), `report` (the gradebook into CSV files and analytics),
   `feedback` (feedback without hidden tests), `grade` (`nnpractice-grade`);
+- `startup` and `nbgrader_cli`: the course's processes (and its nbgrader runs)
+  import with the garbage collector out of the way;
 - `selfcheck`: `nnpractice-check`, the grading pipeline on a reader's notebooks;
 - `site`, `bundle`, `animation`: the reading edition, the student bundle, the
   optimizer races as GIFs.

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from nnpractice_instructor import sandbox
 from nnpractice_instructor.layout import CELL_TIMEOUT, COURSE, JOBS, SUBMISSION_TIMEOUT, chapters
+from nnpractice_instructor.startup import importing
 from nnpractice_instructor.workers import grading_workers
 
 
@@ -61,7 +62,8 @@ def main(argv=None):
     # pipeline (seconds: nbformat, nbgrader, matplotlib) and collects the submissions.
     workers = None if args.scheduler else grading_workers(course, assignments, args.jobs, sandboxed=not why)
     with workers or nullcontext():
-        from nnpractice_instructor.pipeline import grade_class
+        with importing():
+            from nnpractice_instructor.pipeline import grade_class
         return grade_class(course, assignments, args, why, workers)
 
 

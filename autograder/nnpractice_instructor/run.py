@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 
 
 def nbgrader_command(*args):
-    """The command line of `nbgrader ARGS` run by this very Python, whatever PATH says."""
-    return [sys.executable, "-m", "nbgrader", *args]
+    """The command line of `nbgrader ARGS` run by this very Python, whatever PATH says (nbgrader_cli.py)."""
+    return [sys.executable, "-m", "nnpractice_instructor.nbgrader_cli", *args]
 
 
 def grading_environment():
@@ -229,6 +229,15 @@ def nbgrader_errors(result):
     return (reason or f"nbgrader exited with status {result.returncode} and no message")[:500]
 
 
+def kernel_wanted_after(index, jobs, count):
+    """Whether the worker grading submission `index` (of `count`, 0-based, graded `jobs` at a time) should
+    start a kernel ahead for a next one. The pool starts submissions in order, and the other jobs take the
+    next jobs - 1: only if a submission is left after those. (Each worker warmed up with a kernel of its own,
+    so `count` submissions start `count` kernels. Should a worker get a submission anyway, it starts the
+    kernel then.)"""
+    return index + jobs < count
+
+
 def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout=SUBMISSION_TIMEOUT, progress=True,
               sandboxed=True, workers=None):
     """Grade every (student, assignment) pair, `jobs` at a time, in `workers` (grading_workers(); default:
@@ -241,7 +250,7 @@ def grade_all(course, pairs, jobs=JOBS, timeout=CELL_TIMEOUT, submission_timeout
             return grade_all(course, pairs, jobs, timeout, submission_timeout, progress, sandboxed, workers)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         def grade(index, student, assignment):
-            more = index < len(pairs) - 1  # the pool starts submissions in order: others still wait
+            more = kernel_wanted_after(index, jobs, len(pairs))
             with workers.take() as worker:
                 return grade_one(course, student, assignment, timeout, submission_timeout, ATTEMPTS, sandboxed,
                                  worker, more)

@@ -29,6 +29,7 @@ from nnpractice_instructor.pipeline import ensure_in_gradebook
 from nnpractice_instructor.layout import CELL_TIMEOUT, JOBS, SUBMITTED, chapters, release_dir
 from nnpractice_instructor.report import read_grades
 from nnpractice_instructor.run import NbgraderFailed, grade_all
+from nnpractice_instructor.startup import imported
 
 READER = "reader"  # the student ids of the reader's notebooks in the scratch course: reader-1, reader-2, ...
 
@@ -181,6 +182,7 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=JOBS, help="notebooks checked at the same time")
     parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds allowed to each cell")
     args = parser.parse_args(argv)
+    imported()  # this module's imports (nbgrader's among them): out of the collector's way (startup.py)
 
     paths = notebooks_in(args.path)
     if not paths:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from nnpractice_instructor import ahead
 from nnpractice_instructor.layout import JOBS
+from nnpractice_instructor.startup import importing
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,10 @@ def serve(connection, warm=None):
 
     warm: a Warm-up to do before the first request arrives, or None.
     """
-    import nbgrader.apps  # noqa: F401 (imported once, before the first submission)
-    if warm is not None:
-        warm.run()
+    with importing():  # what the warm-up imports and prepares lives as long as the process
+        import nbgrader.apps  # noqa: F401 (imported once, before the first submission)
+        if warm is not None:
+            warm.run()
     try:
         while True:
             request = connection.recv()
@@ -173,12 +175,16 @@ class Worker:
         self.process.join()
         self.connection.close()
 
-    def stop(self):
-        """End the process after the submission it is grading (if any)."""
+    def ask_to_stop(self):
+        """Ask the process to end after the submission it is grading (if any); stop() waits for it."""
         try:
             self.connection.send(None)
         except (OSError, BrokenPipeError):
             pass
+
+    def stop(self):
+        """End the process after the submission it is grading (if any)."""
+        self.ask_to_stop()
         self.process.join(timeout=10)
         if self.process.is_alive():
             self.kill()
@@ -205,6 +211,8 @@ class Workers:
             self.idle.put(worker)
 
     def close(self):
+        for worker in self.all:  # all asked first: they shut down side by side
+            worker.ask_to_stop()
         for worker in self.all:
             worker.stop()
 

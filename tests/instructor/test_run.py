@@ -5,8 +5,10 @@ import csv
 import logging
 import sqlite3
 import threading
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -17,7 +19,7 @@ from nnpractice_instructor.course import points, submission
 from nnpractice_instructor.kernels import execute
 from nnpractice_instructor.layout import autograder_dir, gradebook_url
 from nnpractice_instructor.collect import GRADED, NOT_GRADED
-from nnpractice_instructor.run import OVERTIME, grade_all, grade_one, run_nbgrader
+from nnpractice_instructor.run import OVERTIME, grade_all, grade_one, kernel_wanted_after, run_nbgrader
 from nnpractice_instructor.workers import Workers, submission_config
 from tests.helpers import grade, hand_in
 from tests.hostile import ASSIGNMENT, WRONG_KINKS, infinite_loop_cell
@@ -113,6 +115,22 @@ def test_students_named_in_any_script_are_each_graded_under_their_name(course, t
 
 
 @pytest.mark.slow
+def kill_once_it_grades(process, timeout=60):
+    """Kill the grading process `process` as soon as it has started a kernel (a child): while it grades."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == process.pid:
+                process.kill()
+                return
+        time.sleep(0.05)
+    raise AssertionError("the grading process started no kernel")
+
+
 def test_a_worker_over_time_or_killed_is_replaced_and_the_next_submission_graded(course):
     """A submission over its time limit stops its grading process; a process killed while it grades is
     replaced and the submission graded at the next attempt; nothing is lost either way."""
@@ -125,7 +143,7 @@ def test_a_worker_over_time_or_killed_is_replaced_and_the_next_submission_graded
         assert problem.status == NOT_GRADED and problem.reason.startswith(f"attempt 1: {OVERTIME}"), problem
         second = worker.process.pid
         assert second != first and worker.process.is_alive()
-        killer = threading.Timer(4, worker.process.kill)
+        killer = threading.Thread(target=kill_once_it_grades, args=(worker.process,))
         killer.start()
         problem = grade_one(course, "ada", ASSIGNMENT, worker=worker)
         killer.join()
@@ -145,3 +163,13 @@ def test_one_submissions_options_never_reach_the_next():
     assert first.ExecutePreprocessor.kernel_name == "nnpractice-sandbox"
     assert "kernel_name" not in second.ExecutePreprocessor and second.CourseDirectory.root == "/tmp/second"
     assert second.Autograde.autograde_preprocessors[0] == "nnpractice_instructor.judge.Probe"
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+@pytest.mark.parametrize("count", [1, 2, 5, 20])
+def test_every_kernel_started_is_used(jobs, count):
+    """Graded in order, `jobs` at a time (each worker warmed up with one kernel), do `count` submissions
+    start exactly `count` kernels: none started ahead for a submission that never comes, none missing?"""
+    workers = min(jobs, count)  # grade_all starts no more workers than submissions
+    ahead = sum(kernel_wanted_after(index, jobs, count) for index in range(count))
+    assert workers + ahead == count
