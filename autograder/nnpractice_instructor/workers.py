@@ -175,16 +175,20 @@ class Worker:
         self.process.join()
         self.connection.close()
 
+    def stop(self):
+        """End the process after the submission it is grading (if any)."""
+        self.ask_to_stop()
+        self.wait_stopped()
+
     def ask_to_stop(self):
-        """Ask the process to end after the submission it is grading (if any); stop() waits for it."""
+        """Ask the process to end after the submission it is grading (if any); wait_stopped() waits for it."""
         try:
             self.connection.send(None)
         except (OSError, BrokenPipeError):
             pass
 
-    def stop(self):
-        """End the process after the submission it is grading (if any)."""
-        self.ask_to_stop()
+    def wait_stopped(self):
+        """Wait up to 10 s for the process to end after ask_to_stop(), then kill it."""
         self.process.join(timeout=10)
         if self.process.is_alive():
             self.kill()
@@ -214,7 +218,7 @@ class Workers:
         for worker in self.all:  # all asked first: they shut down side by side
             worker.ask_to_stop()
         for worker in self.all:
-            worker.stop()
+            worker.wait_stopped()
 
     def __enter__(self):
         return self
