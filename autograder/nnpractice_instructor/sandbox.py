@@ -26,7 +26,7 @@ the environment (JUPYTER_PATH) and nbgrader options (kernel_name) that make
 nbgrader's executor use it, whatever kernel the notebook names. The
 kernelspec's argv is this module's launcher, `python -m
 nnpractice_instructor.sandbox LIMITS -f {connection_file}`: it sets the
-rlimits and execs bwrap, which runs `python -m ipykernel_launcher`. A
+rlimits and execs bwrap, which runs ipykernel's launcher (`KERNEL_MAIN`). A
 kernelspec keeps jupyter_client, nbclient and nbgrader unchanged (no
 subclass of their classes to keep in step with). Its interrupt_mode is
 "message", so that a cell over its timeout is interrupted through the
@@ -311,6 +311,22 @@ def set_limits(limits, processes):
         resource.setrlimit(which, (value, value))
 
 
+# ipykernel's own launcher (ipykernel_launcher.py), except that the process ends when the kernel's event loop
+# dies. A cell can kill the loop and leave the process alive (builtins.max replaced: the selector calls it);
+# jupyter_client would then see a live kernel, and every later cell would wait for its timeout.
+KERNEL_MAIN = """\
+import os, sys, traceback
+if sys.path[0] == "":
+    del sys.path[0]  # the working folder comes back with the kernel's own path setup, as in ipykernel_launcher
+from ipykernel import kernelapp
+try:
+    kernelapp.launch_new_instance()
+except Exception:
+    traceback.print_exc()
+    os._exit(1)
+"""
+
+
 def launch(argv=None):
     """The kernelspec's argv: set the limits, exec bwrap running ipykernel on the connection file."""
     parser = argparse.ArgumentParser(prog="python -m nnpractice_instructor.sandbox")
@@ -333,7 +349,7 @@ def launch(argv=None):
         os.chown(args.sockets, args.uid, args.uid)
         os.chown(inside, args.uid, args.uid)
         close_when_bound(args.sockets, inside)
-    kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", inside]
+    kernel = [sys.executable, "-c", KERNEL_MAIN, "-f", inside]
     command = bwrap_command(bwrap, json.loads(args.read_only), args.sockets, args.uid, limits, kernel, args.fonts)
     set_limits(limits, processes=args.uid is not None)
     os.execve(bwrap, command, kernel_environment(os.environ))

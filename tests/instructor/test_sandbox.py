@@ -11,12 +11,14 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from nbclient import NotebookClient
+from jupyter_core.utils import run_sync
 from nbformat.v4 import new_code_cell, new_notebook
 
-from nnpractice_instructor import sandbox
+from nnpractice_instructor import ahead, sandbox
 from nnpractice_instructor.course import points, submission
 from nnpractice_instructor.kernels import kernel_config, socket_folder
 from nnpractice_instructor.layout import COURSE, references_dir, solutions_dir
@@ -254,3 +256,23 @@ def test_a_course_checked_out_under_tmp_is_reachable_by_the_kernel(tmp_path):
         result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert "VALUE = 42" in result.stdout, result.stderr
     assert "solutions" not in result.stdout and "Permission denied" in result.stderr, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+@needs_sandbox
+def test_a_kernel_whose_event_loop_dies_ends():
+    """A cell that kills the kernel's event loop (builtins.max replaced: the loop's selector calls it) ends
+    the kernel's process, so the grader sees a dead kernel at once, not a live one that never answers
+    (every later cell then waited for its timeout: 25 s for hostile.patches_builtins at --timeout 8)."""
+    kernel = ahead.StartedKernel()
+    client = kernel.manager.client()
+    try:
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=120)
+        client.execute("import builtins\nbuiltins.max = lambda *args, **kwargs: 0")
+        deadline = time.monotonic() + 60
+        while kernel.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not kernel.alive(), "the kernel's process outlived its event loop"
+    finally:
+        kernel.close(client)
