@@ -292,7 +292,7 @@ def bwrap_command(bwrap, read_only, sockets, uid, limits, kernel, fonts=None):
         cache = Path(KERNEL_HOME) / ".cache" / "matplotlib"
         command += ["--perms", "1777", "--dir", str(cache.parent), "--perms", "1777", "--dir", str(cache),
                     "--ro-bind", fonts, str(cache / Path(fonts).name)]
-    command += ["--chdir", "/tmp", "--hostname", "sandbox"]
+    command += ["--chdir", KERNEL_HOME, "--hostname", "sandbox"]
     if uid is not None:
         command += ["--", "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--"]

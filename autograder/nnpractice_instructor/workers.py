@@ -175,11 +175,6 @@ class Worker:
         self.process.join()
         self.connection.close()
 
-    def stop(self):
-        """End the process after the submission it is grading (if any)."""
-        self.ask_to_stop()
-        self.wait_stopped()
-
     def ask_to_stop(self):
         """Ask the process to end after the submission it is grading (if any); wait_stopped() waits for it."""
         try:

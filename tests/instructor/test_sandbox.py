@@ -14,8 +14,8 @@ import sys
 import time
 
 import pytest
-from nbclient import NotebookClient
 from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
 from nnpractice_instructor import ahead, sandbox
