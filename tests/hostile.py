@@ -395,22 +395,25 @@ def memory_bomb():
 
 FORK_BOMB = '''
 def kinks_crossed(z, h):
-    """Forks up to 2,000 processes that each exit after 2 seconds, then answers."""
+    """Forks up to 2,000 processes, each alive until the forking stops (a pipe closes), then answers."""
     import os
-    import time
+    read_end, write_end = os.pipe()
     children = []
     try:
         for _ in range(2000):
             pid = os.fork()
             if pid == 0:
                 try:
-                    time.sleep(2)
+                    os.close(write_end)
+                    os.read(read_end, 1)  # returns once the parent closes its end
                 finally:
                     os._exit(0)
             children.append(pid)
     finally:
+        os.close(write_end)
         for pid in children:
             os.waitpid(pid, 0)
+        os.close(read_end)
     return _kinks_reference(z, h)
 '''
 

@@ -311,14 +311,26 @@ def set_limits(limits, processes):
         resource.setrlimit(which, (value, value))
 
 
-# ipykernel's own launcher (ipykernel_launcher.py), except that the process ends when the kernel's event loop
-# dies. A cell can kill the loop and leave the process alive (builtins.max replaced: the selector calls it);
-# jupyter_client would then see a live kernel, and every later cell would wait for its timeout.
+# ipykernel's own launcher (ipykernel_launcher.py), except that the process ends when the kernel's event loop,
+# or one of the kernel's own threads, dies. A cell can kill them and leave the process alive (builtins.max
+# replaced: every loop's selector calls it); jupyter_client would then see a live kernel, and every later cell
+# would wait for its timeout. The IOPub thread dies first, and the cell's last flush waited ipykernel's 10 s for it.
 KERNEL_MAIN = """\
-import os, sys, traceback
+import os, sys, threading, traceback
 if sys.path[0] == "":
     del sys.path[0]  # the working folder comes back with the kernel's own path setup, as in ipykernel_launcher
 from ipykernel import kernelapp
+from ipykernel.thread import CONTROL_THREAD_NAME, SHELL_CHANNEL_THREAD_NAME
+
+KERNEL_THREADS = {"IOPub", "Heartbeat", CONTROL_THREAD_NAME, SHELL_CHANNEL_THREAD_NAME}
+report = threading.excepthook
+
+def end_if_the_kernel_broke(args):
+    report(args)
+    if args.thread is not None and args.thread.name in KERNEL_THREADS:
+        os._exit(1)
+
+threading.excepthook = end_if_the_kernel_broke
 try:
     kernelapp.launch_new_instance()
 except Exception:

@@ -261,18 +261,20 @@ def test_a_course_checked_out_under_tmp_is_reachable_by_the_kernel(tmp_path):
 @pytest.mark.slow
 @needs_sandbox
 def test_a_kernel_whose_event_loop_dies_ends():
-    """A cell that kills the kernel's event loop (builtins.max replaced: the loop's selector calls it) ends
-    the kernel's process, so the grader sees a dead kernel at once, not a live one that never answers
-    (every later cell then waited for its timeout: 25 s for hostile.patches_builtins at --timeout 8)."""
+    """A cell that kills the kernel's event loops (builtins.max replaced: every loop's selector calls it) ends
+    the kernel's process within seconds, so the grader sees a dead kernel at once, not a live one that never
+    answers (every later cell then waited for its timeout: 25 s for hostile.patches_builtins at --timeout 8).
+    The IOPub thread dies first: the cell's last flush waited 10 s for it (ipykernel's flush timeout)."""
     kernel = ahead.StartedKernel()
     client = kernel.manager.client()
     try:
         client.start_channels()
         run_sync(client.wait_for_ready)(timeout=120)
+        run_sync(client.execute_interactive)("print('output, as a notebook has')", timeout=60)
         client.execute("import builtins\nbuiltins.max = lambda *args, **kwargs: 0")
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 5
         while kernel.alive() and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not kernel.alive(), "the kernel's process outlived its event loop"
+        assert not kernel.alive(), "the kernel's process outlived its event loops by 5 s"
     finally:
         kernel.close(client)
