@@ -18,7 +18,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 SUITE = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q"]
 KINDS = [  # (kind, text in the command line), first match wins
     ("notebook kernels", "ipykernel_launcher"),
-    ("notebook kernels", "kernelapp.launch_new_instance"),  # the sandbox's launcher (sandbox.KERNEL_MAIN)
+    ("notebook kernels", "IPKernelApp.instance()"),  # the sandbox's launcher (sandbox.KERNEL_MAIN)
     ("nbgrader command-line runs", "-m nbgrader"),
     ("nbgrader command-line runs", "-m nnpractice_instructor.nbgrader_cli"),
     ("sandbox launchers", "nnpractice_instructor.sandbox"),

@@ -260,6 +260,26 @@ def test_a_course_checked_out_under_tmp_is_reachable_by_the_kernel(tmp_path):
 
 @pytest.mark.slow
 @needs_sandbox
+def test_the_garbage_collector_runs_in_a_sandboxed_kernel():
+    """The launcher pauses the collector while ipykernel starts: the notebook's code finds it running, and
+    its cyclic garbage is collected."""
+    kernel = ahead.StartedKernel()
+    client = kernel.manager.client()
+    outputs = []
+    try:
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=120)
+        code = ("import gc\nclass Node: pass\na, b = Node(), Node()\na.other, b.other = b, a\ndel a, b\n"
+                "print(gc.isenabled(), gc.collect() >= 2)")
+        run_sync(client.execute_interactive)(code, timeout=60, output_hook=outputs.append)
+    finally:
+        kernel.close(client)
+    printed = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
+    assert printed.split() == ["True", "True"], outputs
+
+
+@pytest.mark.slow
+@needs_sandbox
 def test_a_kernel_whose_event_loop_dies_ends():
     """A cell that kills the kernel's event loops (builtins.max replaced: every loop's selector calls it) ends
     the kernel's process within seconds, so the grader sees a dead kernel at once, not a live one that never
