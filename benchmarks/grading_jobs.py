@@ -4,7 +4,14 @@ Builds a temporary course with 20 copies of a correct chapter-01 submission
 and times the grading command (`nnpractice-grade`) at each job count, at
 --jobs 1 on one core (every process it starts pinned to it: the resources of
 one job), and, with --scheduler ADDRESS, on that Dask cluster (`--scheduler`).
-Run from the repository root:
+
+Each run also reports the CPU time the machine spent meanwhile (from
+/proc/stat, so run it on an otherwise idle machine) and how many cores that
+kept busy. `--jobs 1` keeps more than one core busy: the next submission's
+kernel starts beside the current notebook (ahead.py). So no run on two cores
+can beat it by 2x: the most it can gain is its wall time over the CPU time
+of the `--jobs 2` run spread over every core, printed as the bound. Run from
+the repository root:
 
     .venv/bin/python -m benchmarks.grading_jobs [N] [--scheduler tcp://127.0.0.1:8786]
 """
@@ -25,17 +32,30 @@ from nnpractice_instructor.release import release
 ASSIGNMENT = "01_gradient_checks"
 
 
+def busy_cpu_seconds():
+    """CPU seconds the whole machine has spent busy since it booted (/proc/stat; None off Linux)."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(field) for field in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    user, nice, system, _, _, irq, softirq = ticks[:7]  # not idle, iowait, nor steal (other machines)
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def timed_grading(course, *options, cores=None):
-    """Seconds of the grading command on the course with `options` (on the CPU cores numbered in
-    `cores` only, with every process it starts; None: on all); raises if it fails."""
+    """(wall seconds, busy CPU seconds of the machine or None) of the grading command on the course with
+    `options` (on the CPU cores numbered in `cores` only, with every process it starts; None: on all);
+    raises if it fails."""
     pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
-    start = time.perf_counter()
+    busy, start = busy_cpu_seconds(), time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "nnpractice_instructor", "--course", str(course),
                              "--assignment", ASSIGNMENT, "--no-progress", *options], capture_output=True, text=True,
                             preexec_fn=pin)
+    wall = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(result.stdout + result.stderr)
-    return time.perf_counter() - start
+    return wall, (busy_cpu_seconds() - busy if busy is not None else None)
 
 
 def main(count=20, scheduler=None):
@@ -50,12 +70,19 @@ def main(count=20, scheduler=None):
         runs["--jobs 1, one core"] = (["--jobs", "1"], {min(os.sched_getaffinity(0))})
         if scheduler:
             runs["--scheduler"] = (["--scheduler", scheduler], None)
-        times = {}
+        times, cpu = {}, {}
         for name, (options, cores) in runs.items():
-            times[name] = timed_grading(course, *options, cores=cores)
-            print(f"{count} submissions, {name}: {times[name]:.1f} s ({times[name] / count:.2f} s each)", flush=True)
-        print(f"speed-up with 2 jobs: {times['--jobs 1'] / times['--jobs 2']:.2f}x "
-              f"(--jobs 1 keeps more than one core busy: the next kernel starts beside the current notebook)")
+            times[name], cpu[name] = timed_grading(course, *options, cores=cores)
+            used = f", {cpu[name]:.1f} CPU-s: {cpu[name] / times[name]:.2f} cores busy" if cpu[name] else ""
+            print(f"{count} submissions, {name}: {times[name]:.1f} s ({times[name] / count:.2f} s each){used}",
+                  flush=True)
+        speedup = times["--jobs 1"] / times["--jobs 2"]
+        print(f"speed-up with 2 jobs: {speedup:.2f}x")
+        if cpu["--jobs 2"]:
+            cores = len(os.sched_getaffinity(0))
+            bound = times["--jobs 1"] / (cpu["--jobs 2"] / cores)
+            print(f"  bound from the work done: {bound:.2f}x (--jobs 1's wall time over --jobs 2's CPU time "
+                  f"spread over {cores} cores); reached: {speedup / bound:.0%}")
         print(f"speed-up from one core and 1 job to {len(os.sched_getaffinity(0))} cores and 2 jobs: "
               f"{times['--jobs 1, one core'] / times['--jobs 2']:.2f}x")
         if scheduler:

@@ -144,8 +144,16 @@ def completed_configs(folder):
     return {config_key(load_checkpoint(path)["config"]) for path in sorted(folder.glob("*" + CHECKPOINT_SUFFIX))}
 
 
+def usable_cores():
+    """How many CPU cores this process may run on (fewer than the machine's when it is pinned to some, as
+    in a container or a grading job)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def local_executor(max_workers=None, threads_per_worker=1):
-    """A process pool on this machine, one worker per core by default.
+    """A process pool on this machine, one worker per core this process may use by default (usable_cores).
 
     Workers are started with "spawn" (a fresh interpreter), which behaves the
     same on Linux, macOS and Windows and is safe inside Jupyter kernels. Each
@@ -154,7 +162,7 @@ def local_executor(max_workers=None, threads_per_worker=1):
     course's matrices are too small to gain from threads anyway).
     Use it as a context manager, or call shutdown() when done.
     """
-    return concurrent.futures.ProcessPoolExecutor(max_workers or os.cpu_count() or 1,
+    return concurrent.futures.ProcessPoolExecutor(max_workers or usable_cores(),
                                                   mp_context=multiprocessing.get_context("spawn"),
                                                   initializer=limit_threads, initargs=(threads_per_worker,))
 

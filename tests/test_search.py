@@ -1,6 +1,7 @@
 """Does the trial runner of the search chapter run, save, skip and resume trials, on any executor?"""
 
 import concurrent.futures
+import os
 from pathlib import Path
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 
 from nnpractice.data import make_spirals, train_val_split
 from nnpractice.search import (completed_configs, config_key, load_checkpoint, local_executor, run_trials,
-                               save_checkpoint, train_trial)
+                               save_checkpoint, train_trial, usable_cores)
 from nnpractice_instructor.course import answer_cells, read
 from nnpractice_instructor.layout import COURSE as ROOT
 from tests.helpers import solution_blocks
@@ -137,6 +138,21 @@ def test_any_executor_gives_the_same_results(tmp_path, spirals):
         run_trials(CONFIGS, tmp_path / "threads", name, executor=pool, progress=False, num_epochs=2, data=spirals)
     assert sorted(p.name for p in (tmp_path / "serial").iterdir()) == \
         sorted(p.name for p in (tmp_path / "threads").iterdir())
+
+
+def test_the_pool_has_one_worker_per_core_this_process_may_use():
+    """Pinned to one core (a container's cpuset, a grading job), does the pool start one worker, not one per
+    core of the machine?"""
+    everything = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(everything)})
+    try:
+        assert usable_cores() == 1
+        with local_executor() as pool:
+            assert pool._max_workers == 1
+    finally:
+        os.sched_setaffinity(0, everything)
+    with local_executor() as pool:
+        assert pool._max_workers == usable_cores() == len(everything)
 
 
 @pytest.mark.slow

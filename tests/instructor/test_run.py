@@ -3,6 +3,7 @@ the student's fault? Kernels started together each get sockets of their own."""
 
 import csv
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -20,7 +21,7 @@ from nnpractice_instructor.kernels import execute
 from nnpractice_instructor.layout import autograder_dir, gradebook_url
 from nnpractice_instructor.collect import GRADED, NOT_GRADED
 from nnpractice_instructor.run import OVERTIME, grade_all, grade_one, kernel_wanted_after, run_nbgrader
-from nnpractice_instructor.workers import Workers, submission_config
+from nnpractice_instructor.workers import WarmUp, Workers, job_cores, submission_config
 from tests.helpers import grade, hand_in
 from tests.hostile import ASSIGNMENT, WRONG_KINKS, infinite_loop_cell
 
@@ -115,18 +116,36 @@ def test_students_named_in_any_script_are_each_graded_under_their_name(course, t
 
 
 @pytest.mark.slow
+def parents():
+    """{pid: parent pid} of every process running now (Linux /proc)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            found[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def descendants(pid):
+    """The pids of every process started, directly or not, by process `pid` and running now."""
+    tree, found = parents(), set()
+    for child, parent in tree.items():
+        ancestor = parent
+        while ancestor > 1 and ancestor != pid:
+            ancestor = tree.get(ancestor, 0)
+        if ancestor == pid:
+            found.add(child)
+    return found
+
+
 def kill_once_it_grades(process, timeout=60):
     """Kill the grading process `process` as soon as it has started a kernel (a child): while it grades."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if parent == process.pid:
-                process.kill()
-                return
+        if process.pid in parents().values():
+            process.kill()
+            return
         time.sleep(0.05)
     raise AssertionError("the grading process started no kernel")
 
@@ -151,6 +170,56 @@ def test_a_worker_over_time_or_killed_is_replaced_and_the_next_submission_graded
                                                                   "process ended"), problem
     with Gradebook(gradebook_url(course)) as gradebook:
         assert gradebook.find_submission(ASSIGNMENT, "ada").score == sum(points(ASSIGNMENT).values())
+
+
+@pytest.mark.parametrize("available, jobs, expected", [
+    ({0, 1}, 2, [{0}, {1}]),
+    ({0, 1, 2, 3}, 2, [{0, 2}, {1, 3}]),
+    ({4, 5, 6}, 3, [{4}, {5}, {6}]),
+    ({0, 1, 2, 3, 4}, 2, [{0, 2, 4}, {1, 3}]),
+    ({0, 1}, 1, [None]),        # one job: any core
+    ({0, 1}, 3, [None] * 3),    # more jobs than cores: the system balances them
+])
+def test_jobs_get_cores_of_their_own(available, jobs, expected):
+    """Are the cores dealt out so that no two jobs share one and every core has a job?"""
+    cores = [job_cores(index, jobs, available) for index in range(jobs)]
+    assert cores == expected
+    assert job_cores(jobs, jobs, available) == cores[0]  # a job index past the last wraps around
+
+
+@pytest.mark.slow
+def test_each_grading_process_and_its_kernels_run_on_the_cores_of_its_job(course):
+    """At 2 jobs, does each grading process run on its job's cores (none shared when the machine has two or
+    more), and every process it starts (the kernel warming up, its sandbox) on the same?"""
+    with Workers(2, WarmUp(str(course), [ASSIGNMENT], kernels_ahead=True)) as workers:
+        for index, worker in enumerate(workers.all):
+            expected = job_cores(index, 2) or os.sched_getaffinity(0)
+            kernel = wait_for_kernel(worker.process.pid)
+            cores = {}
+            for pid in descendants(worker.process.pid):
+                try:
+                    cores[pid] = os.sched_getaffinity(pid)
+                except ProcessLookupError:
+                    pass  # ended meanwhile (a launcher's short-lived helper)
+            assert kernel in cores, "the kernel ended while it waited"
+            assert os.sched_getaffinity(worker.process.pid) == expected
+            assert cores == {pid: expected for pid in cores}
+    if len(os.sched_getaffinity(0)) >= 2:
+        assert job_cores(0, 2).isdisjoint(job_cores(1, 2))
+
+
+def wait_for_kernel(pid, timeout=60):
+    """The pid of the sandboxed kernel that process `pid` started (ahead.py), once it runs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in descendants(pid):
+            try:
+                if b"IPKernelApp" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    return child
+            except OSError:
+                pass
+        time.sleep(0.05)
+    raise AssertionError("the grading process started no kernel")
 
 
 def test_one_submissions_options_never_reach_the_next():
