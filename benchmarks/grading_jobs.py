@@ -5,8 +5,8 @@ and times the grading command (`nnpractice-grade`) at each job count, at
 --jobs 1 on one core (every process it starts pinned to it: the resources of
 one job), and, with --scheduler ADDRESS, on that Dask cluster (`--scheduler`).
 
-Each run also reports the CPU time the machine spent meanwhile (from
-/proc/stat, so run it on an otherwise idle machine) and how many cores that
+Each run also reports the CPU time the machine spent meanwhile (psutil's
+CPU times, so run it on an otherwise idle machine) and how many cores that
 kept busy. `--jobs 1` keeps more than one core busy: the next submission's
 kernel starts beside the current notebook (ahead.py). So no run on two cores
 can beat it by 2x: the most it can gain is its wall time over the CPU time
@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import psutil
 
 from nnpractice_instructor.course import scratch_course, submission
 from nnpractice_instructor.release import release
@@ -33,18 +34,14 @@ ASSIGNMENT = "01_gradient_checks"
 
 
 def busy_cpu_seconds():
-    """CPU seconds the whole machine has spent busy since it booted (/proc/stat; None off Linux)."""
-    try:
-        with open("/proc/stat") as stat:
-            ticks = [int(field) for field in stat.readline().split()[1:]]
-    except OSError:
-        return None
-    user, nice, system, _, _, irq, softirq = ticks[:7]  # not idle, iowait, nor steal (other machines)
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds the whole machine has spent busy since it booted: not idle, waiting for the disk, nor
+    taken by other virtual machines (steal)."""
+    times = psutil.cpu_times()
+    return times.user + times.nice + times.system + getattr(times, "irq", 0) + getattr(times, "softirq", 0)
 
 
 def timed_grading(course, *options, cores=None):
-    """(wall seconds, busy CPU seconds of the machine or None) of the grading command on the course with
+    """(wall seconds, busy CPU seconds of the machine) of the grading command on the course with
     `options` (on the CPU cores numbered in `cores` only, with every process it starts; None: on all);
     raises if it fails."""
     pin = (lambda: os.sched_setaffinity(0, cores)) if cores else None
@@ -55,7 +52,7 @@ def timed_grading(course, *options, cores=None):
     wall = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(result.stdout + result.stderr)
-    return wall, (busy_cpu_seconds() - busy if busy is not None else None)
+    return wall, busy_cpu_seconds() - busy
 
 
 def main(count=20, scheduler=None):
@@ -73,17 +70,15 @@ def main(count=20, scheduler=None):
         times, cpu = {}, {}
         for name, (options, cores) in runs.items():
             times[name], cpu[name] = timed_grading(course, *options, cores=cores)
-            used = f", {cpu[name]:.1f} CPU-s: {cpu[name] / times[name]:.2f} cores busy" if cpu[name] else ""
-            print(f"{count} submissions, {name}: {times[name]:.1f} s ({times[name] / count:.2f} s each){used}",
-                  flush=True)
+            print(f"{count} submissions, {name}: {times[name]:.1f} s ({times[name] / count:.2f} s each), "
+                  f"{cpu[name]:.1f} CPU-s: {cpu[name] / times[name]:.2f} cores busy", flush=True)
         speedup = times["--jobs 1"] / times["--jobs 2"]
         print(f"speed-up with 2 jobs: {speedup:.2f}x")
-        if cpu["--jobs 2"]:
-            cores = len(os.sched_getaffinity(0))
-            bound = times["--jobs 1"] / (cpu["--jobs 2"] / cores)
-            print(f"  bound from the work done: {bound:.2f}x (--jobs 1's wall time over --jobs 2's CPU time "
-                  f"spread over {cores} cores); reached: {speedup / bound:.0%}")
-        print(f"speed-up from one core and 1 job to {len(os.sched_getaffinity(0))} cores and 2 jobs: "
+        core_count = len(os.sched_getaffinity(0))
+        bound = times["--jobs 1"] / (cpu["--jobs 2"] / core_count)
+        print(f"  bound from the work done: {bound:.2f}x (--jobs 1's wall time over --jobs 2's CPU time "
+              f"spread over {core_count} cores); reached: {speedup / bound:.0%}")
+        print(f"speed-up from one core and 1 job to {core_count} cores and 2 jobs: "
               f"{times['--jobs 1, one core'] / times['--jobs 2']:.2f}x")
         if scheduler:
             print(f"speed-up on the cluster: {times['--jobs 1'] / times['--scheduler']:.2f}x")

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.api import Gradebook
@@ -115,41 +116,23 @@ def test_students_named_in_any_script_are_each_graded_under_their_name(course, t
     assert totals == {name: full - (points(ASSIGNMENT)["kinks_crossed"] if name == "王芳" else 0) for name in names}
 
 
-@pytest.mark.slow
-def parents():
-    """{pid: parent pid} of every process running now (Linux /proc)."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            found[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
-
-
 def descendants(pid):
     """The pids of every process started, directly or not, by process `pid` and running now."""
-    tree, found = parents(), set()
-    for child, parent in tree.items():
-        ancestor = parent
-        while ancestor > 1 and ancestor != pid:
-            ancestor = tree.get(ancestor, 0)
-        if ancestor == pid:
-            found.add(child)
-    return found
+    return {child.pid for child in psutil.Process(pid).children(recursive=True)}
 
 
 def kill_once_it_grades(process, timeout=60):
     """Kill the grading process `process` as soon as it has started a kernel (a child): while it grades."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.pid in parents().values():
+        if descendants(process.pid):
             process.kill()
             return
         time.sleep(0.05)
     raise AssertionError("the grading process started no kernel")
 
 
+@pytest.mark.slow
 def test_a_worker_over_time_or_killed_is_replaced_and_the_next_submission_graded(course):
     """A submission over its time limit stops its grading process; a process killed while it grades is
     replaced and the submission graded at the next attempt; nothing is lost either way."""

@@ -6,6 +6,7 @@ and reach. The grading command and the self-check are then run with bubblewrap
 made unavailable.
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -258,22 +259,30 @@ def test_a_course_checked_out_under_tmp_is_reachable_by_the_kernel(tmp_path):
     assert "solutions" not in result.stdout and "Permission denied" in result.stderr, result.stdout + result.stderr
 
 
+@contextlib.contextmanager
+def started_kernel():
+    """(kernel, client): a sandboxed kernel started as the grader starts one (ahead.py), answering its client;
+    shut down after the block."""
+    kernel = ahead.StartedKernel()
+    client = kernel.manager.client()
+    try:
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=120)
+        yield kernel, client
+    finally:
+        kernel.close(client)
+
+
 @pytest.mark.slow
 @needs_sandbox
 def test_the_garbage_collector_runs_in_a_sandboxed_kernel():
     """The launcher pauses the collector while ipykernel starts: the notebook's code finds it running, and
     its cyclic garbage is collected."""
-    kernel = ahead.StartedKernel()
-    client = kernel.manager.client()
     outputs = []
-    try:
-        client.start_channels()
-        run_sync(client.wait_for_ready)(timeout=120)
+    with started_kernel() as (_, client):
         code = ("import gc\nclass Node: pass\na, b = Node(), Node()\na.other, b.other = b, a\ndel a, b\n"
                 "print(gc.isenabled(), gc.collect() >= 2)")
         run_sync(client.execute_interactive)(code, timeout=60, output_hook=outputs.append)
-    finally:
-        kernel.close(client)
     printed = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
     assert printed.split() == ["True", "True"], outputs
 
@@ -285,16 +294,10 @@ def test_a_kernel_whose_event_loop_dies_ends():
     the kernel's process within seconds, so the grader sees a dead kernel at once, not a live one that never
     answers (every later cell then waited for its timeout: 25 s for hostile.patches_builtins at --timeout 8).
     The IOPub thread dies first: the cell's last flush waited 10 s for it (ipykernel's flush timeout)."""
-    kernel = ahead.StartedKernel()
-    client = kernel.manager.client()
-    try:
-        client.start_channels()
-        run_sync(client.wait_for_ready)(timeout=120)
+    with started_kernel() as (kernel, client):
         run_sync(client.execute_interactive)("print('output, as a notebook has')", timeout=60)
         client.execute("import builtins\nbuiltins.max = lambda *args, **kwargs: 0")
         deadline = time.monotonic() + 5
         while kernel.alive() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not kernel.alive(), "the kernel's process outlived its event loops by 5 s"
-    finally:
-        kernel.close(client)
