@@ -106,10 +106,16 @@ def grades_csv(course):
 def kill_first_busy_worker(nannies):
     """Once a worker runs nbgrader, kill that worker process and all it started (as if its machine died);
     its nanny starts a new one. Returns the pid of the killed worker process."""
+    def command_line(process):
+        try:
+            return " ".join(process.cmdline())
+        except psutil.Error:  # ended meanwhile, or a zombie not yet reaped (a finished kernel's helper)
+            return ""
+
     def busy():
         for nanny in nannies:
             for worker in psutil.Process(nanny.pid).children():
-                if any("autograde" in " ".join(p.cmdline()) for p in worker.children(recursive=True)):
+                if any("autograde" in command_line(p) for p in worker.children(recursive=True)):
                     return worker
         return None
 
@@ -118,7 +124,7 @@ def kill_first_busy_worker(nannies):
         try:
             process.kill()
         except psutil.NoSuchProcess:
-            pass
+            pass  # ended meanwhile
     return worker.pid
 
 
