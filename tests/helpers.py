@@ -32,12 +32,27 @@ def depends_on(chapter, exercise, other):
     return f"{other}(" in body
 
 
-def independent_exercise(chapter):
-    """An exercise with a kept wrong answer that no other reference solution calls."""
+def independent_exercises(chapter):
+    """The exercises with a kept wrong answer that no other reference solution calls, in notebook order."""
     with_mutants = {exercise for exercise, _, _ in mutants_of(chapter)}
-    return next(e for e in exercises(chapter)
-                if e in with_mutants and not any(depends_on(chapter, other, e)
-                                                 for other in exercises(chapter) if other != e))
+    return [e for e in exercises(chapter)
+            if e in with_mutants and not any(depends_on(chapter, other, e) for other in exercises(chapter) if other != e)]
+
+
+def independent_exercise(chapter):
+    """An exercise with a kept wrong answer that no other reference solution calls (the first of them)."""
+    return independent_exercises(chapter)[0]
+
+
+# graded_class's student graded last (conftest.class_of): one wrong answer, one syntax error, renamed
+LAST = "zoe_wrong_broken_renamed_last"
+
+
+def wrong_and_broken(chapter):
+    """(WRONG, BROKEN) of LAST in `chapter`: the first two exercises that no other one calls, the first
+    handed in with its first kept wrong answer, the second with a syntax error."""
+    wrong, broken = independent_exercises(chapter)[:2]
+    return wrong, broken
 
 
 def mutant_source(chapter, exercise, which=0):
