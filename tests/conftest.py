@@ -14,13 +14,12 @@ import nbformat
 import numpy as np
 import pytest
 
-from nnpractice_instructor.course import read, scratch_course, submission
+from nnpractice_instructor.course import scratch_course
 from nnpractice_instructor.judge import run_here
 from nnpractice_instructor.kernels import execute
 from nnpractice_instructor.layout import chapters, notebook_path
 from nnpractice_instructor.release import release
-from tests.helpers import LAST, grade, hand_in, mutant_source, with_syntax_error, wrong_and_broken
-from tests.mutants import mutants_of
+from tests.helpers import class_of, grade, hand_in
 
 matplotlib.use("Agg")  # in this process only: kernels started by tests keep the inline backend
 
@@ -64,36 +63,9 @@ def course(released_course, tmp_path):
     return shutil.copytree(released_course, tmp_path / "course")
 
 
-def class_of(chapter):
-    """{student: (notebook, file name)} handed in for `chapter`, in the order graded (by name).
-
-    - alice_correct: the reference answers;
-    - bob_untouched: the release as it was handed out;
-    - mallory_first_mistakes, nina_second_mistakes: every exercise with its first, then its second, kept
-      wrong answer;
-    - zoe_wrong_broken_renamed_last: the reference answers except a kept wrong answer in one exercise
-      (WRONG) and a syntax error in another (BROKEN), neither called by any other exercise, saved under
-      another name (as a browser's download does), and graded last. What each costs is told apart by
-      exercise: one notebook proves that a wrong answer, a syntax error and a renamed file each cost
-      what they must and nothing more, and that the last student is graded.
-    """
-    wrong, broken = wrong_and_broken(chapter)
-    kept = {exercise for exercise, _, _ in mutants_of(chapter)}
-    handed = {
-        "alice_correct": submission(chapter),
-        "bob_untouched": read("notebooks", chapter),
-        "mallory_first_mistakes": submission(chapter, {e: mutant_source(chapter, e, 0) for e in kept}),
-        "nina_second_mistakes": submission(chapter, {e: mutant_source(chapter, e, 1) for e in kept}),
-    }
-    files = {student: (nb, None) for student, nb in handed.items()}
-    zoe = submission(chapter, {wrong: mutant_source(chapter, wrong), broken: with_syntax_error(chapter, broken)})
-    files[LAST] = (zoe, f"{chapter} (1).ipynb")
-    return files
-
-
 @pytest.fixture(scope="session")
 def graded_class(released_course, tmp_path_factory):
-    """A course in which the grading command graded class_of(chapter) for every chapter.
+    """A course in which the grading command graded class_of(chapter) (tests/helpers.py) for every chapter.
 
     Yields (course, completed process). Tests using it belong to xdist group "graded_class".
     """

@@ -1,13 +1,16 @@
 """What the tests share beyond the packages: running answer cells in-process, building class
-submissions from kept wrong answers, and reading the solution blocks of notebooks."""
+submissions from kept wrong answers, reading the solution blocks of notebooks, and waiting for processes."""
 
 import inspect
 import subprocess
 import sys
+import time
 
 import nbformat
+import psutil
+import pytest
 
-from nnpractice_instructor.course import answer_cells, exercises, read, setup_cell
+from nnpractice_instructor.course import answer_cells, exercises, read, setup_cell, submission
 from nnpractice_instructor.layout import (HIDDEN_CANARY, HIDDEN_MARKERS, REFERENCE_CANARY, SOLUTION_MARKERS, SUBMITTED,
                                           chapters)
 from tests.mutants import mutants_of
@@ -53,6 +56,34 @@ def wrong_and_broken(chapter):
     handed in with its first kept wrong answer, the second with a syntax error."""
     wrong, broken = independent_exercises(chapter)[:2]
     return wrong, broken
+
+
+def class_of(chapter):
+    """{student: (notebook, file name)} handed in for `chapter` in conftest's graded_class, in the order
+    graded (by name).
+
+    - alice_correct: the reference answers;
+    - bob_untouched: the release as it was handed out;
+    - mallory_first_mistakes, nina_second_mistakes: every exercise with its first, then its second, kept
+      wrong answer;
+    - LAST: the reference answers except a kept wrong answer in one exercise (WRONG) and a syntax error in
+      another (BROKEN), neither called by any other exercise (wrong_and_broken), saved under another name
+      (as a browser's download does), and graded last. What each costs is told apart by exercise: one
+      notebook proves that a wrong answer, a syntax error and a renamed file each cost what they must and
+      nothing more, and that the last student is graded.
+    """
+    wrong, broken = wrong_and_broken(chapter)
+    kept = {exercise for exercise, _, _ in mutants_of(chapter)}
+    handed = {
+        "alice_correct": submission(chapter),
+        "bob_untouched": read("notebooks", chapter),
+        "mallory_first_mistakes": submission(chapter, {e: mutant_source(chapter, e, 0) for e in kept}),
+        "nina_second_mistakes": submission(chapter, {e: mutant_source(chapter, e, 1) for e in kept}),
+    }
+    files = {student: (nb, None) for student, nb in handed.items()}
+    last = submission(chapter, {wrong: mutant_source(chapter, wrong), broken: with_syntax_error(chapter, broken)})
+    files[LAST] = (last, f"{chapter} (1).ipynb")
+    return files
 
 
 def mutant_source(chapter, exercise, which=0):
@@ -149,3 +180,24 @@ def assert_no_secrets(name, text, secrets):
         assert marker not in text, f"{name} contains {marker!r}"
     leaked = [line for line in secrets if line in text]
     assert not leaked, f"{name} contains reference code: {leaked[:3]}"
+
+
+def wait_for(condition, timeout, what, interval=0.05):
+    """Poll `condition()` every `interval` s until it is true and return its value; fail the test, naming
+    `what` was awaited, after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"waited {timeout} s for {what}")
+
+
+def command_line(process):
+    """The command line of the psutil Process `process` as one string; "" once it has ended (a zombie not
+    yet reaped included) or when it may not be read."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""

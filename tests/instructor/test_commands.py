@@ -14,7 +14,8 @@ from nnpractice_instructor.layout import COURSE as ROOT
 from nnpractice_instructor.layout import chapters
 
 ASSIGNMENTS = chapters()
-GRADED = (ASSIGNMENTS[0], ASSIGNMENTS[-1])  # handed in by test_release_grade_feedback
+# {chapter: students} handed in by test_release_grade_feedback: the first and the last chapter
+HANDED_IN = {ASSIGNMENTS[0]: ("ada", "grace"), ASSIGNMENTS[-1]: ("ada",)}
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("instructor")]
 
@@ -40,7 +41,7 @@ def test_release_grade_feedback(tmp_path):
     for assignment in ASSIGNMENTS:
         assert (course / "notebooks" / assignment / f"{assignment}.ipynb").is_file()
         assert (course / "autograder" / "references" / f"{assignment}.py").is_file()
-        for student in {ASSIGNMENTS[0]: ("ada", "grace"), ASSIGNMENTS[-1]: ("ada",)}.get(assignment, ()):
+        for student in HANDED_IN.get(assignment, ()):
             folder = course / "submitted" / student / assignment
             folder.mkdir(parents=True)
             nbformat.write(submission(assignment), folder / f"{assignment}.ipynb")
@@ -50,13 +51,13 @@ def test_release_grade_feedback(tmp_path):
     with open(course / "grades" / "totals.csv", newline="") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     assert set(rows) == {"ada", "grace"}
-    for assignment in GRADED:
+    for assignment in HANDED_IN:
         assert float(rows["ada"][assignment]) == sum(points(assignment).values())
     assert float(rows["grace"][ASSIGNMENTS[0]]) == sum(points(ASSIGNMENTS[0]).values())
 
     result = make(course, "feedback")
     assert result.returncode == 0, result.stdout + result.stderr
-    for assignment in GRADED:
+    for assignment in HANDED_IN:
         page = course / "feedback" / "ada" / assignment / f"{assignment}.html"
         assert "BEGIN HIDDEN TESTS" not in page.read_text()
 

@@ -23,7 +23,7 @@ from nnpractice_instructor.course import scratch_course, submission
 from nnpractice_instructor.pipeline import ensure_in_gradebook
 from nnpractice_instructor.layout import AUTOGRADED, SUBMITTED, gradebook_url
 from nnpractice_instructor.run import run_nbgrader
-from tests.helpers import grade, hand_in
+from tests.helpers import command_line, grade, hand_in, wait_for
 from tests.hostile import ASSIGNMENT, WRONG_KINKS, kernel_crash_in_function, reads_solutions_and_gradebook
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask")]
@@ -50,17 +50,6 @@ def handed_in(tmp_path_factory):
         hand_in(course, student, ASSIGNMENT, nb)
     (course / SUBMITTED / "bob_wrong" / ASSIGNMENT / "timestamp.txt").write_text("2026-03-02 17:00:00 UTC")
     return course
-
-
-def wait_for(condition, timeout, what):
-    """Poll `condition()` every 0.1 s until it is true (returns its value); fail after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"waited {timeout} s for {what}")
 
 
 @pytest.fixture
@@ -106,12 +95,6 @@ def grades_csv(course):
 def kill_first_busy_worker(nannies):
     """Once a worker runs nbgrader, kill that worker process and all it started (as if its machine died);
     its nanny starts a new one. Returns the pid of the killed worker process."""
-    def command_line(process):
-        try:
-            return " ".join(process.cmdline())
-        except psutil.Error:  # ended meanwhile, or a zombie not yet reaped (a finished kernel's helper)
-            return ""
-
     def busy():
         for nanny in nannies:
             for worker in psutil.Process(nanny.pid).children():

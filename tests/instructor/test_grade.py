@@ -1,6 +1,6 @@
 """Does the grading command grade a whole class right, chapter by chapter, whatever some students hand in?
 
-`graded_class` (conftest.py) hands in, for every chapter, a correct notebook,
+`graded_class` (conftest.py) hands in (helpers.class_of), for every chapter, a correct notebook,
 the untouched release, every kept wrong answer at once (two students), and,
 by the student graded last, a notebook saved under another name with one
 known wrong answer and one syntax error in two exercises that no other one
@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nnpractice_instructor.course import points, read, submission
 from nnpractice_instructor.layout import AUTOGRADED, chapters, exercise_of, gradebook_url
 from nnpractice_instructor.run import run_nbgrader
-from tests.helpers import LAST, figures, hand_in, problems, wrong_and_broken
+from tests.helpers import LAST, class_of, figures, hand_in, problems, wrong_and_broken
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded_class")]
 
@@ -42,7 +42,8 @@ def test_the_class_is_graded_and_the_command_succeeds(graded_class):
     """Does one run grade every notebook of every chapter, and exit 0 (every problem was graded)?"""
     course, result = graded_class
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert f"graded {5 * len(chapters())} notebooks of 5 students" in result.stdout, result.stdout[-2000:]
+    students = len(class_of(chapters()[0]))
+    assert f"graded {students * len(chapters())} notebooks of {students} students" in result.stdout, result.stdout[-2000:]
 
 
 @pytest.mark.parametrize("chapter", chapters())

@@ -6,10 +6,8 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import nbformat
 import psutil
@@ -23,7 +21,7 @@ from nnpractice_instructor.layout import autograder_dir, gradebook_url
 from nnpractice_instructor.collect import GRADED, NOT_GRADED
 from nnpractice_instructor.run import OVERTIME, grade_all, grade_one, kernel_wanted_after, run_nbgrader
 from nnpractice_instructor.workers import WarmUp, Workers, job_cores, submission_config
-from tests.helpers import grade, hand_in
+from tests.helpers import command_line, grade, hand_in, wait_for
 from tests.hostile import ASSIGNMENT, WRONG_KINKS, infinite_loop_cell
 
 
@@ -123,13 +121,8 @@ def descendants(pid):
 
 def kill_once_it_grades(process, timeout=60):
     """Kill the grading process `process` as soon as it has started a kernel (a child): while it grades."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if descendants(process.pid):
-            process.kill()
-            return
-        time.sleep(0.05)
-    raise AssertionError("the grading process started no kernel")
+    wait_for(lambda: descendants(process.pid), timeout, "the grading process to start a kernel")
+    process.kill()
 
 
 @pytest.mark.slow
@@ -193,16 +186,10 @@ def test_each_grading_process_and_its_kernels_run_on_the_cores_of_its_job(course
 
 def wait_for_kernel(pid, timeout=60):
     """The pid of the sandboxed kernel that process `pid` started (ahead.py), once it runs."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for child in descendants(pid):
-            try:
-                if b"IPKernelApp" in Path(f"/proc/{child}/cmdline").read_bytes():
-                    return child
-            except OSError:
-                pass
-        time.sleep(0.05)
-    raise AssertionError("the grading process started no kernel")
+    def kernel():
+        return next((child.pid for child in psutil.Process(pid).children(recursive=True)
+                     if "IPKernelApp" in command_line(child)), None)
+    return wait_for(kernel, timeout, "the grading process to start a kernel")
 
 
 def test_one_submissions_options_never_reach_the_next():
