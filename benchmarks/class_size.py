@@ -6,11 +6,13 @@ notebooks, untouched releases and notebooks with a kept wrong answer
 stubs and the references of the other exercises), plus hostile
 chapter-01 notebooks (an infinite loop, a kernel crash, a bounded memory
 bomb, a result that lies in comparisons), up to COUNT submissions. Times the
-grading command (`nnpractice-grade --jobs JOBS`, sandbox and judge on) and
-prints seconds in all and per submission.
-Run from the repository root:
+grading command (`nnpractice-grade`, sandbox and judge on) at each --jobs
+given, then on the Dask cluster at --scheduler ADDRESS, one after the other
+on the same class; prints seconds in all and per submission, and whether
+every run wrote the same grades.csv (exit 1 if not). Run from the
+repository root:
 
-    .venv/bin/python -m benchmarks.class_size [--count 100] [--jobs 2]
+    .venv/bin/python -m benchmarks.class_size [--count 100] [--jobs 1 --jobs 2] [--scheduler tcp://127.0.0.1:8786]
 """
 
 import argparse
@@ -70,27 +72,44 @@ def hand_in_class(course, count):
     return kinds
 
 
-def main(count, jobs):
+def grade(course, where, out):
+    """Grade the class (`where`: the grading command's --jobs or --scheduler options) into `out`; returns
+    (seconds, exit status, rows of grades.csv)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "nnpractice_instructor", "--course", str(course), *where,
+                             "--timeout", "10", "--no-progress", "--out", str(out)], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    with open(out / "grades.csv", newline="") as handle:
+        return seconds, result.returncode, list(csv.DictReader(handle))
+
+
+def main(count, jobs, scheduler=None):
+    """Grade one class of `count` submissions at each of `jobs` (a list), then on the Dask cluster at
+    `scheduler` (if given); prints the time of each and whether their grades.csv are the same."""
+    runs = [["--jobs", str(j)] for j in jobs] + ([["--scheduler", scheduler]] if scheduler else [])
     with tempfile.TemporaryDirectory() as tmp:
         course = scratch_course(Path(tmp) / "course")
         release(course)
         kinds = hand_in_class(course, count)
         print(f"{count} submissions: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()), flush=True)
-        start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "nnpractice_instructor", "--course", str(course),
-                                 "--jobs", str(jobs), "--timeout", "10", "--no-progress"],
-                                capture_output=True, text=True)
-        seconds = time.perf_counter() - start
-        with open(course / "grades" / "totals.csv", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        print(f"graded in {seconds:.1f} s with --jobs {jobs}: {seconds / count:.2f} s a submission "
-              f"(exit {result.returncode}; {len(rows)} rows in totals.csv)")
+        grades = []
+        for index, where in enumerate(runs):
+            seconds, status, rows = grade(course, where, Path(tmp) / f"grades-{index}")
+            grades.append(rows)
+            print(f"graded in {seconds:.1f} s with {' '.join(where)}: {seconds / count:.2f} s a submission, "
+                  f"{count / seconds * 3600:.0f} an hour (exit {status}; {len(rows)} rows in grades.csv)", flush=True)
+    if len(runs) > 1:
+        same = all(rows == grades[0] for rows in grades[1:])
+        print(f"grades.csv {'the same' if same else 'DIFFERENT'} in every run")
+        return 0 if same else 1
     return 0
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100)
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, action="append", help="submissions graded at a time (repeatable; "
+                                                                   "default: 2)")
+    parser.add_argument("--scheduler", help="also grade on the Dask cluster at this address")
     arguments = parser.parse_args()
-    sys.exit(main(arguments.count, arguments.jobs))
+    sys.exit(main(arguments.count, arguments.jobs or [2], arguments.scheduler))
