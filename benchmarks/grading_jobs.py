@@ -50,6 +50,7 @@ from nnpractice_instructor.release import release
 
 ASSIGNMENT = "01_gradient_checks"
 LOOP = "total = 0\nfor i in range(30_000_000):\n    total += i\n"  # about 1.5 s of one core, no memory traffic
+LOOP_TRIES = 9  # machine_scaling's tries, one and two loops each
 
 
 def busy_cpu_seconds():
@@ -64,7 +65,7 @@ def pinned(cores):
     return (lambda: os.sched_setaffinity(0, cores)) if cores else None
 
 
-def machine_scaling(repeats=9):
+def machine_scaling(repeats=LOOP_TRIES):
     """How much faster two copies of a pure-Python loop (LOOP) finish on two cores than one copy on one:
     (one copy's time) / (two copies' time) * 2, the median of `repeats` tries, one and two in turn.
     It is the speed-up the machine itself gives CPU-bound work (frequency, hypervisor, shared caches)."""
@@ -107,7 +108,8 @@ def timed_grading(course, *options, jobs=None, cores=None):
     """A Run of the grading command on the course with `options`, which grade `jobs` submissions at a time
     (None: unknown), on the CPU cores numbered in `cores` only, with every process it starts (None: on all);
     raises if it fails."""
-    for old in (course / AUTOGRADED).glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"):
+    autograded = f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # under the course's autograded/, one per student
+    for old in (course / AUTOGRADED).glob(autograded):
         old.unlink()
     busy, start, clock = busy_cpu_seconds(), time.perf_counter(), time.time()
     result = subprocess.run([sys.executable, "-m", "nnpractice_instructor", "--course", str(course),
@@ -117,8 +119,7 @@ def timed_grading(course, *options, jobs=None, cores=None):
     if result.returncode != 0:
         raise RuntimeError(result.stdout + result.stderr)
     # The grading command copies each autograded notebook back with its modification time (shutil.copy2).
-    graded = sorted(path.stat().st_mtime - clock
-                    for path in (course / AUTOGRADED).glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"))
+    graded = sorted(path.stat().st_mtime - clock for path in (course / AUTOGRADED).glob(autograded))
     return Run(wall, cpu, graded, jobs)
 
 
@@ -149,7 +150,7 @@ def main(count=20, repeats=1, scheduler=None):
         runs = {name: median_run(each) for name, each in tries.items()}
     machine.append(machine_scaling())
     print(f"machine: two copies of a pure-Python loop on 2 cores finish {machine[0]:.2f}x as fast as one on 1 "
-          f"before the runs, {machine[1]:.2f}x after (median of 9 each): what it gives CPU-bound work")
+          f"before the runs, {machine[1]:.2f}x after (median of {LOOP_TRIES} each): what it gives CPU-bound work")
     for name, run in runs.items():
         print(f"{count} submissions, {name}: {run.wall:.1f} s ({run.wall / count:.2f} s each), "
               f"{run.cpu:.1f} CPU-s: {run.cpu / run.wall:.2f} cores busy; first graded at {run.first():.1f} s, "
