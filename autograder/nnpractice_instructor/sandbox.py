@@ -34,7 +34,10 @@ kernel's control channel, with bwrap between the grader and the kernel.
 
 Run as root (CI, containers), the launcher starts bwrap privileged and the
 kernel drops to an unprivileged uid of its own (`setpriv`), one per
-concurrent submission (`uid_slot`), since root ignores RLIMIT_NPROC. Run as
+concurrent submission (`uid_slot`), since root ignores RLIMIT_NPROC. A uid
+is handed out only once no process runs as it: a sandbox's processes die
+after its kernel's process, and a fork bomb's would otherwise count against
+the next submission's process limit. Run as
 another user, bwrap uses an unprivileged user namespace and the kernel keeps
 the instructor's uid: every limit holds except the number of processes
 (RLIMIT_NPROC counts all of the instructor's processes, so it is not set).
@@ -55,7 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +66,7 @@ from pathlib import Path
 KERNEL_NAME = "nnpractice-sandbox"
 FIRST_UID = 61000           # the sandbox uids when grading as root: FIRST_UID .. FIRST_UID + UIDS - 1
 UIDS = 64
+UID_CLEARING = 10.0         # seconds to wait for a uid's last processes to die before trying another uid
 MiB = 2 ** 20
 
 
@@ -154,14 +158,44 @@ def uid_slot(wait=True):
             except OSError:
                 handle.close()
                 continue
+            # A grading process killed with its sandbox running released its lock at once.
+            if not cleared(uid):
+                handle.close()
+                continue
             try:
                 yield uid
             finally:
+                cleared(uid)  # the kernel has ended; the rest of its sandbox may still be dying
                 handle.close()
             return
         if not wait:
             raise NoFreeUid(f"all {UIDS} sandbox uids are in use")
         time.sleep(0.5)  # every uid in use: wait for a submission to finish
+
+
+def processes_of(uid):
+    """The processes whose real uid is `uid` (psutil.Process), zombies included: what RLIMIT_NPROC counts."""
+    import psutil
+
+    return [process for process in psutil.process_iter(["uids"])
+            if process.info["uids"] is not None and process.info["uids"].real == uid]
+
+
+def cleared(uid, patience=UID_CLEARING):
+    """Kill every process that runs as the sandbox uid `uid` and wait until none is left; whether none is
+    (False: some outlived `patience` seconds). Only a sandbox runs as these uids, and only the holder of
+    the uid's lock calls this: whatever runs as it belongs to a sandbox that has ended."""
+    import psutil
+
+    deadline = time.monotonic() + patience
+    while left := processes_of(uid):
+        if time.monotonic() > deadline:
+            return False
+        for process in left:
+            with suppress(psutil.Error):
+                process.kill()
+        time.sleep(0.01)
+    return True
 
 
 # ---- the kernelspec a submission is graded with ------------------------------------------

@@ -301,3 +301,63 @@ def test_a_kernel_whose_event_loop_dies_ends():
         while kernel.alive() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not kernel.alive(), "the kernel's process outlived its event loops by 5 s"
+
+
+only_as_root = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox has uids of its own only as root")
+
+
+@pytest.mark.slow
+@needs_sandbox
+@only_as_root
+def test_a_uid_is_released_only_once_its_last_process_is_gone():
+    """A cell leaves 200 processes sleeping (a fork bomb stopped by the cell's timeout). They die after the
+    kernel's process, with its PID namespace: had its uid been handed out meanwhile, they would count against
+    the next kernel's process limit, and its threads could fail to start. Is none left once the uid is free?"""
+    outputs = []
+    with started_kernel() as (_, client):
+        code = ("import os, time\nfor _ in range(200):\n    if os.fork() == 0:\n        time.sleep(600)\n"
+                "print(os.getuid())")
+        run_sync(client.execute_interactive)(code, timeout=60, output_hook=outputs.append)
+        uid = int("".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream"))
+        assert len(sandbox.processes_of(uid)) > 200
+    assert sandbox.processes_of(uid) == []
+
+
+# Runs as root: starts one `sleep` as each sandbox uid, prints their pids, then reaps them as they are killed.
+LEFT_BEHIND = '''
+import os, sys
+pids = []
+for uid in map(int, sys.argv[1:]):
+    pid = os.fork()
+    if pid == 0:
+        os.setgid(uid)
+        os.setuid(uid)
+        os.execvp("sleep", ["sleep", "600"])
+    pids.append(pid)
+print(*pids, flush=True)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+'''
+
+
+@needs_sandbox
+@only_as_root
+def test_a_uid_is_handed_out_only_with_no_process_running_as_it():
+    """A grading process killed while its sandbox ran frees its uid's lock at once, and the sandbox's processes
+    may live on a moment. With a process left running as every sandbox uid, does uid_slot still hand out a
+    uid no process runs as?"""
+    uids = range(sandbox.FIRST_UID, sandbox.FIRST_UID + sandbox.UIDS)
+    left = subprocess.Popen([sys.executable, "-c", LEFT_BEHIND, *map(str, uids)], stdout=subprocess.PIPE, text=True)
+    pids = [int(pid) for pid in left.stdout.readline().split()]
+    try:
+        assert len(pids) == len(uids)
+        with sandbox.uid_slot() as uid:
+            assert sandbox.processes_of(uid) == []
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
+        left.wait(timeout=30)
