@@ -65,6 +65,7 @@ def serve(connection, warm=None, cores=None):
         os.sched_setaffinity(0, cores)  # inherited by every process it starts: kernels, sandboxes
     with importing():  # what the warm-up imports and prepares lives as long as the process
         import nbgrader.apps  # noqa: F401 (imported once, before the first submission)
+        quiet_gradebook()
         if warm is not None:
             warm.run()
     try:
@@ -75,6 +76,21 @@ def serve(connection, warm=None, cores=None):
             connection.send(autograde_here(*request))
     finally:
         ahead.stop()
+
+
+def quiet_gradebook():
+    """Silence SQLAlchemy's "Object of type <SubmittedNotebook> not in session" warnings in this process.
+
+    nbgrader's gradebook (nbgrader/api.py) reads a submission's cells while it is still building the
+    submission's rows, so SQLAlchemy's autoflush meets rows not yet added and warns, several lines per
+    submission, every time a submission is autograded; nbgrader adds the rows right after, and the grades
+    are written as without the warning. On the instructor's terminal they would read as errors.
+    """
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", message=r"Object of type <Submitted\w+> not in session", category=SAWarning)
 
 
 @dataclass

@@ -46,6 +46,13 @@ def test_the_class_is_graded_and_the_command_succeeds(graded_class):
     assert f"graded {students * len(chapters())} notebooks of {students} students" in result.stdout, result.stdout[-2000:]
 
 
+def test_the_instructors_terminal_shows_no_gradebook_warnings(graded_class):
+    """Is the run's stderr free of the SQLAlchemy warnings nbgrader's gradebook raises as it records each
+    submission ("SAWarning: Object of type <SubmittedNotebook> not in session")?"""
+    _, result = graded_class
+    assert "SAWarning" not in result.stderr, result.stderr[-3000:]
+
+
 @pytest.mark.parametrize("chapter", chapters())
 def test_correct_submission_gets_full_marks(graded_class, chapter):
     """Does a student who wrote the reference solutions get every point?"""

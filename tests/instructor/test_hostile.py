@@ -158,5 +158,7 @@ def test_self_check_gives_every_hostile_notebook_its_honest_score(tmp_path):
     for (name, expected), result in zip(cases, results):
         got = {e.name: e.score for e in result.exercises}
         if result.problem or got != {e: float(p) for e, p in expected.items()}:
-            wrong[name] = (got, expected, result.problem)
+            # what each exercise that scored otherwise said, and what the grading noted about the notebook
+            said = {e.name: f"{e.status}: {e.hint}" for e in result.exercises if e.score != expected.get(e.name, 0)}
+            wrong[name] = (got, expected, result.problem, said, result.notes)
     assert len(cases) >= 25 and not wrong, wrong
