@@ -14,6 +14,10 @@
 5. when a cell kills or hangs the kernel (os._exit, a segfault, a broken
    interpreter), replaces that cell by one that raises, and runs the notebook
    again in a fresh kernel, so the rest of the notebook still earns its points;
+   a cell's outputs are awaited as long as its reply (the cell timeout), since
+   on a busy machine they can arrive seconds after it: with nbclient's 4 s,
+   which nbgrader makes an error, such a cell was taken for a crash and lost
+   its points;
 6. runs the notebook in a kernel started ahead of need (ahead.py) when the
    grading process starts them, else in one nbgrader starts;
 7. raises, failing the grading of this notebook (grader/run.py tries it
@@ -47,6 +51,8 @@ class GuardedExecute(Execute):
     max_crashes = Integer(MAX_CRASHES, help="How many kernel-killing cells to skip before giving up.").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
+        if self.timeout is not None:
+            self.iopub_timeout = max(self.iopub_timeout, self.timeout)
         original = {i: c.source for i, c in enumerate(nb.cells)}
         for crashes in range(self.max_crashes + 1):
             nonce = secrets.token_hex(8)
