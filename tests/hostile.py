@@ -395,31 +395,24 @@ def memory_bomb():
 
 FORK_BOMB = '''
 def kinks_crossed(z, h):
-    """Forks up to 2,000 processes, each alive until the forking stops (a pipe closes), then answers."""
+    """Starts up to 2,000 processes (each would sleep a minute), stops them all, then answers."""
     import os
-    read_end, write_end = os.pipe()
+    import signal
     children = []
     try:
         for _ in range(2000):
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    os.close(write_end)
-                    os.read(read_end, 1)  # returns once the parent closes its end
-                finally:
-                    os._exit(0)
-            children.append(pid)
+            children.append(os.posix_spawnp("sleep", ["sleep", "60"], os.environ))
     finally:
-        os.close(write_end)
         for pid in children:
+            os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-        os.close(read_end)
     return _kinks_reference(z, h)
 '''
 
 
 def fork_bomb():
-    """kinks_crossed forks 2,000 processes: the process limit fails that function only."""
+    """kinks_crossed starts 2,000 processes: the process limit fails that function only. (They are spawned, not
+    forked: a fork copies the kernel's page tables, and 250 forks on two loaded cores outlasted a cell's 8 s.)"""
     return submission(ASSIGNMENT, {"kinks_crossed": with_reference_kinks(FORK_BOMB)}), None, without("kinks_crossed")
 
 
