@@ -175,7 +175,7 @@ def uid_slot(wait=True):
 
 def processes_of(uid):
     """The processes whose real uid is `uid` (psutil.Process), zombies included: what RLIMIT_NPROC counts."""
-    import psutil
+    import psutil  # here, not at the top: every kernel's launcher imports this module, and needs no psutil
 
     return [process for process in psutil.process_iter(["uids"])
             if process.info["uids"] is not None and process.info["uids"].real == uid]

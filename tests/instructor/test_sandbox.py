@@ -273,6 +273,11 @@ def started_kernel():
         kernel.close(client)
 
 
+def printed(messages):
+    """What a kernel printed, from the IOPub messages an execute_interactive output_hook collected."""
+    return "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
+
+
 @pytest.mark.slow
 @needs_sandbox
 def test_the_garbage_collector_runs_in_a_sandboxed_kernel():
@@ -283,8 +288,7 @@ def test_the_garbage_collector_runs_in_a_sandboxed_kernel():
         code = ("import gc\nclass Node: pass\na, b = Node(), Node()\na.other, b.other = b, a\ndel a, b\n"
                 "print(gc.isenabled(), gc.collect() >= 2)")
         run_sync(client.execute_interactive)(code, timeout=60, output_hook=outputs.append)
-    printed = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
-    assert printed.split() == ["True", "True"], outputs
+    assert printed(outputs).split() == ["True", "True"], outputs
 
 
 @pytest.mark.slow
@@ -318,7 +322,7 @@ def test_a_uid_is_released_only_once_its_last_process_is_gone():
         code = ("import os, time\nfor _ in range(200):\n    if os.fork() == 0:\n        time.sleep(600)\n"
                 "print(os.getuid())")
         run_sync(client.execute_interactive)(code, timeout=60, output_hook=outputs.append)
-        uid = int("".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream"))
+        uid = int(printed(outputs))
         assert len(sandbox.processes_of(uid)) > 200
     assert sandbox.processes_of(uid) == []
 
