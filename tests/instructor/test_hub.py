@@ -48,6 +48,7 @@ INSTRUCTOR, RIGHT, WRONG = "nnp-teacher", "nnp-alice", "nnp-bob"
 PASSWORDS = {INSTRUCTOR: "teach-Ab3-pass", RIGHT: "alice-Cd5-pass", WRONG: "bob-Ef7-pass"}
 ROLES = {INSTRUCTOR: "instructor", RIGHT: "student", WRONG: "student"}
 SPAWN_TIMEOUT_MS = 240_000
+HUB_LOG_TAIL = 60  # lines of the hub's log printed after the test
 
 
 def missing():
@@ -172,6 +173,8 @@ def hub(tmp_path_factory, timer):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+            # shown by pytest only when the test failed: what the hub and the users' servers said last
+            print("".join((ARTIFACTS / "hub.log").read_text(errors="replace").splitlines(True)[-HUB_LOG_TAIL:]))
         subprocess.run([*map(str, setup), "--remove"], check=False)
 
 
@@ -193,6 +196,8 @@ def log_in(browser, hub, user):
 
 
 def open_from_menu(page, item):
+    dialog = shown_dialog(page)
+    assert dialog is None, f"JupyterLab showed a dialog before {item} was opened: {dialog}"
     page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
 
@@ -233,6 +238,26 @@ def fetch_complete_validate_submit(page, user, nb):
     return text
 
 
+# The kernel item of the status bar says "<kernel name> | Idle" once the page is connected to a started kernel
+# that is idle (the toolbar's execution indicator already says idle before the kernel is connected).
+KERNEL_CONNECTED_AND_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem[title^="Change kernel"]')]
+    .some(item => /\\|\\s*Idle\\s*$/.test(item.textContent))"""
+DIALOG_SHOWN = "() => document.querySelector('.jp-Dialog') !== null"
+
+
+def shown_dialog(page):
+    """The text of the dialog JupyterLab shows (title, body, buttons), or None."""
+    dialogs = page.locator(".jp-Dialog")
+    return " | ".join(" ".join(text.split()) for text in dialogs.all_inner_texts()) if dialogs.count() else None
+
+
+def wait_without_dialog(page, script, what, timeout_ms=120_000):
+    """Wait until `script` (a JS predicate) holds; fail saying what JupyterLab asked if a dialog shows first."""
+    page.wait_for_function(f"() => ({script})() || ({DIALOG_SHOWN})()", timeout=timeout_ms)
+    dialog = shown_dialog(page)
+    assert dialog is None, f"JupyterLab showed a dialog while waiting for {what}: {dialog}"
+
+
 def kernel_output(page, user, code):
     """Run `code` in a new notebook of the user's own kernel, in the browser; returns its text output."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
@@ -241,22 +266,14 @@ def kernel_output(page, user, code):
     page.goto(page.url.split("/user/")[0] + f"/user/{user}/lab/tree/isolation.ipynb")
     try:
         page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=120_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-        output = page.locator(".jp-Notebook .jp-OutputArea-output").first
-        # a cell run before the page is connected to the new kernel is not sent: run it again until it is
-        for attempt in range(8):
-            page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
-            page.keyboard.press("Shift+Enter")
-            try:
-                output.wait_for(timeout=15_000)
-                break
-            except PlaywrightTimeout:
-                if attempt == 7:
-                    raise
+        wait_without_dialog(page, KERNEL_CONNECTED_AND_IDLE, "the notebook's kernel to start")
+        page.locator(".jp-Notebook .jp-Cell .cm-content").first.click()
+        page.keyboard.press("Shift+Enter")
+        wait_without_dialog(page, "() => document.querySelector('.jp-Notebook .jp-OutputArea-output') !== null",
+                            "the cell's output")
     finally:
         shot(page, f"{user}-isolation")
-    return output.inner_text()
+    return page.locator(".jp-Notebook .jp-OutputArea-output").first.inner_text()
 
 
 # ---- the class ------------------------------------------------------------------------------
