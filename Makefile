@@ -33,7 +33,7 @@ course: $(BIN)/.installed
 	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG)
 
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup --durations=25
 
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
