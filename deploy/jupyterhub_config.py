@@ -12,6 +12,7 @@ instructor and graders also get the Formgrader, in the course folder, the course
 
 import json
 import os
+import pwd
 import socket
 from pathlib import Path
 
@@ -22,6 +23,17 @@ CLASS = json.loads((PREFIX / "class.json").read_text())
 HUB = Path(CLASS["hub"])
 HUB.mkdir(mode=0o700, exist_ok=True)
 VENV = Path(CLASS["venv"])
+
+# Users' kernels talk to their server over IPC sockets, files in the user's runtime folder, not over TCP
+# ports: a kernel's launcher picks free ports and hands them to the kernel, and with a class starting
+# kernels on one machine another process can take one first; that kernel dies at start and JupyterLab
+# asks about it ("Kernel Restarting"). A socket's path is limited to 107 bytes, and
+# ~/.local/share/jupyter/runtime/kernel-<36-character id>-ipc-5 is over it for names of 18 characters and
+# more, so each user's runtime folder is RUNTIME/<uid>, made by the hub (root) for that user alone.
+RUNTIME = PREFIX / "run"
+SOCKET_NAME = len("/kernel-00000000-0000-0000-0000-000000000000-ipc-5")
+if len(str(RUNTIME)) + len("/4294967295") + SOCKET_NAME > 107:
+    raise SystemExit(f"{RUNTIME}: the class's folder's path is too long for kernels' sockets; use a shorter prefix")
 
 
 def free_port():
@@ -41,6 +53,7 @@ class ClassSpawner(LocalProcessSpawner):
         role = "staff" if self.staff() else "student"
         env["JUPYTER_CONFIG_PATH"] = str(Path(CLASS["etc"]) / role)
         env["NNPRACTICE_DATA"] = CLASS["data"]
+        env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_folder())
         if self.staff():
             env["NNPRACTICE_COURSE"] = CLASS["course"]
         return env
@@ -54,6 +67,16 @@ class ClassSpawner(LocalProcessSpawner):
             become_user()
             os.umask(umask)
         return preexec
+
+    def runtime_folder(self):
+        """RUNTIME/<uid>: the user's Jupyter runtime folder (kernels' sockets and connection files), theirs alone."""
+        user = pwd.getpwnam(self.user.name)
+        RUNTIME.mkdir(mode=0o711, exist_ok=True)
+        folder = RUNTIME / str(user.pw_uid)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        folder.chmod(0o700)
+        return folder
 
     async def start(self):
         # the staff work in the course folder (the Formgrader links into it); students in their home
@@ -84,6 +107,7 @@ c.JupyterHub.spawner_class = ClassSpawner
 c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {"PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin"}
-c.Spawner.args = ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+c.Spawner.args = ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                  "--KernelManager.transport=ipc"]
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 180

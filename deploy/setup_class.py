@@ -232,6 +232,7 @@ def remove(prefix, exchange):
         shutil.rmtree(prefix, ignore_errors=True)
     else:
         state_file.unlink(missing_ok=True)
+        shutil.rmtree(prefix / "run", ignore_errors=True)  # the users' runtime folders (jupyterhub_config.py)
 
 
 def main(argv=None):

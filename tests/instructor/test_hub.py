@@ -6,8 +6,9 @@ page, fetch it in the Assignments tab, complete it (one right, one with one kept
 validate and submit; the instructor collects and grades with the course's grading command; the
 Formgrader shows both scores; a manual score and a comment given in the Formgrader survive a second
 grading run; the instructor releases feedback and each student fetches their own. Last, the second
-student's own kernel tries to read the first student's home, the course folder, the gradebook and
-the exchange's inbound submissions, and fails.
+student's own kernel tries to read the first student's home and kernel sockets, the course folder, the
+gradebook and the exchange's inbound submissions, and fails; it talks to its server over IPC sockets in a
+runtime folder of its own, not over TCP ports.
 
 Needs root (it creates system users and starts servers as them), npm, Chromium and playwright.
 In CI (CI=true) a missing piece fails the test; elsewhere it is skipped with the reason. The users
@@ -49,6 +50,7 @@ PASSWORDS = {INSTRUCTOR: "teach-Ab3-pass", RIGHT: "alice-Cd5-pass", WRONG: "bob-
 ROLES = {INSTRUCTOR: "instructor", RIGHT: "student", WRONG: "student"}
 SPAWN_TIMEOUT_MS = 240_000
 HUB_LOG_TAIL = 60  # lines of the hub's log printed after the test
+FAILED_REQUESTS = {}  # page -> the requests of the page that failed or were answered with an error, in order
 
 
 def missing():
@@ -185,6 +187,9 @@ def log_in(browser, hub, user):
     """A page of the user's JupyterLab, logged in through the hub's login page (the server spawned)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    failed = FAILED_REQUESTS[page] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.request.method} {r.url}"))
+    page.on("requestfailed", lambda r: failed.append(f"{r.failure} {r.method} {r.url}"))
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", user)
     page.fill("#password_input", PASSWORDS[user])
@@ -255,7 +260,8 @@ def wait_without_dialog(page, script, what, timeout_ms=120_000):
     """Wait until `script` (a JS predicate) holds; fail saying what JupyterLab asked if a dialog shows first."""
     page.wait_for_function(f"() => ({script})() || ({DIALOG_SHOWN})()", timeout=timeout_ms)
     dialog = shown_dialog(page)
-    assert dialog is None, f"JupyterLab showed a dialog while waiting for {what}: {dialog}"
+    assert dialog is None, (f"JupyterLab showed a dialog while waiting for {what}: {dialog}\n"
+                            f"the page's last requests that failed: {FAILED_REQUESTS.get(page, [])[-10:]}")
 
 
 def kernel_output(page, user, code):
@@ -356,14 +362,20 @@ def test_a_class_on_jupyterhub_end_to_end(hub, timer):
                 report = kernel_output(pages[WRONG], WRONG, isolation_code(hub))
             results = json.loads(report.strip().splitlines()[-1])
             (ARTIFACTS / "isolation.json").write_text(json.dumps(results, indent=2))
-            assert all(outcome.startswith("PermissionError") for outcome in results.values()), results
+            assert all(outcome.startswith("PermissionError") for outcome in results["reads"].values()), results
+            # the kernel talks to the server over sockets in a folder of the student's alone, not over TCP ports
+            assert results["transport"] == "ipc", results
+            sockets = Path(results["connection_file"]).parent
+            assert sockets == hub.prefix / "run" / str(pwd.getpwnam(WRONG).pw_uid), results
+            assert (sockets.stat().st_uid, sockets.stat().st_mode & 0o777) == (pwd.getpwnam(WRONG).pw_uid, 0o700)
         finally:
             browser.close()
     print(json.dumps(timer.steps, indent=2))
 
 
 def isolation_code(hub):
-    """Code the second student runs: every read it attempts, and what happened."""
+    """Code the second student runs: every read it attempts and what happened ("reads"), and how its kernel
+    talks to its server ("transport", "connection_file")."""
     targets = {
         "first student's home": pwd.getpwnam(RIGHT).pw_dir,
         "first student's notebook": f"{pwd.getpwnam(RIGHT).pw_dir}/{CHAPTER}/{CHAPTER}.ipynb",
@@ -373,6 +385,7 @@ def isolation_code(hub):
         "gradebook": str(hub.course / "gradebook.db"),
         "exchange inbound": str(hub.exchange / "nn-practice" / "inbound"),
         "instructor's home": pwd.getpwnam(INSTRUCTOR).pw_dir,
+        "first student's kernel sockets": str(hub.prefix / "run" / str(pwd.getpwnam(RIGHT).pw_uid)),
     }
     return ("import json, os\n"
             f"targets = {targets!r}\n"
@@ -386,7 +399,10 @@ def isolation_code(hub):
             "        outcome[what] = 'read'\n"
             "    except Exception as error:\n"
             "        outcome[what] = type(error).__name__\n"
-            "print(json.dumps(outcome))\n")
+            "from ipykernel.kernelapp import IPKernelApp\n"
+            "kernel = IPKernelApp.instance()\n"
+            "print(json.dumps({'reads': outcome, 'transport': kernel.transport,\n"
+            "                  'connection_file': kernel.abs_connection_file}))\n")
 
 
 # ---- the Formgrader ---------------------------------------------------------------------------
