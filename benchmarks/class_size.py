@@ -13,6 +13,10 @@ every run wrote the same grades.csv (exit 1 if not). Run from the
 repository root:
 
     .venv/bin/python -m benchmarks.class_size [--count 100] [--jobs 1 --jobs 2] [--scheduler tcp://127.0.0.1:8786]
+
+For the cluster: `dask scheduler --host 127.0.0.1 --port 8786` and, per worker,
+`DASK_DISTRIBUTED__WORKER__DAEMON=False dask worker tcp://127.0.0.1:8786 --nworkers 1 --nthreads 1`
+(without that setting, a worker starts an nbgrader process per submission: see cluster.py).
 """
 
 import argparse

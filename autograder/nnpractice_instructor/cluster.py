@@ -15,17 +15,30 @@ cell's automatic score and comment). Only the instructor's process writes
 them into the course: the autograded/ folder and the gradebook, through
 nbgrader's Gradebook API (one writer, no SQLite over a network file system).
 
+A worker grades as the local command does: in long-lived grading processes
+(workers.py, one per thread of the worker, nbgrader imported once), each
+submission in a kernel started ahead while the previous one was graded. They
+and the unpacked course are kept for the run's next tasks (`grader`), and
+replaced when a task of another run arrives. This needs worker processes that
+may start processes (`DASK_DISTRIBUTED__WORKER__DAEMON=False`); a daemonic
+worker (Dask's default) grades each submission with an nbgrader process of its
+own, unpacked afresh, the same grades more slowly.
+
 A worker that dies is replaced (by its nanny, or by the cluster manager) and
 the scheduler gives its tasks to another worker; a task that fails with an
 exception is tried again (`retries`). Either way the instructor's process
 records each submission once, from the one result it receives.
 """
 
+import hashlib
 import io
+import multiprocessing
 import shutil
 import sqlite3
 import tarfile
 import tempfile
+import threading
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tqdm import tqdm
@@ -33,7 +46,7 @@ from tqdm import tqdm
 from nnpractice_instructor.collect import NOT_GRADED, Problem
 from nnpractice_instructor.course import scratch_course
 from nnpractice_instructor.layout import (ATTEMPTS, AUTOGRADED, CELL_TIMEOUT, SUBMISSION_TIMEOUT, SUBMITTED,
-                                          gradebook_url)
+                                          chapters, gradebook_url)
 
 RETRIES = 2          # further tries of a task that raised (a dead worker is handled by the scheduler)
 SUBMITTED_FILES = ("timestamp.txt",)  # besides the notebook, what run.grade_one reads from submitted/
@@ -100,19 +113,84 @@ def grade_task(bundle, student, assignment, files, timeout=CELL_TIMEOUT, submiss
     from nnpractice_instructor.run import grade_one
 
     sandboxed = sandbox_required or sandbox.unavailable() is None
-    with tempfile.TemporaryDirectory(prefix="nnp-task-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(bundle), mode="r:gz") as tar:
-            tar.extractall(tmp, filter="data")
-        course = Path(tmp) / "course"
-        folder = course / SUBMITTED / student / assignment
-        folder.mkdir(parents=True)
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
-        problem = grade_one(course, student, assignment, timeout, submission_timeout, ATTEMPTS, sandboxed)
-        graded = course / AUTOGRADED / student / assignment
-        autograded = {str(p.relative_to(graded)): p.read_bytes() for p in sorted(graded.rglob("*")) if p.is_file()}
-        return {"student": student, "assignment": assignment, "problem": problem, "autograded": autograded,
-                "gradebook": exported(course, student, assignment)}
+    with grader(bundle, sandboxed) as (course, worker):
+        folder, graded = (course / kind / student / assignment for kind in (SUBMITTED, AUTOGRADED))
+        try:
+            folder.mkdir(parents=True)
+            for name, data in files.items():
+                (folder / name).write_bytes(data)
+            problem = grade_one(course, student, assignment, timeout, submission_timeout, ATTEMPTS, sandboxed,
+                                worker)
+            autograded = {str(p.relative_to(graded)): p.read_bytes() for p in sorted(graded.rglob("*"))
+                          if p.is_file()}
+            return {"student": student, "assignment": assignment, "problem": problem, "autograded": autograded,
+                    "gradebook": exported(course, student, assignment)}
+        finally:  # a course kept for the next tasks keeps no student's files
+            for kept in (folder, graded):
+                shutil.rmtree(kept, ignore_errors=True)
+                with suppress(OSError):  # the student's folder, unless another task of theirs uses it
+                    kept.parent.rmdir()
+
+
+class Grader:
+    """What a worker process keeps for the tasks of one run: the course unpacked from the run's bundle, and
+    long-lived grading processes (workers.Workers, one per thread of the worker) warmed up for its chapters."""
+
+    def __init__(self, bundle, threads, sandboxed):
+        from nnpractice_instructor.workers import grading_workers
+
+        self.folder = tempfile.TemporaryDirectory(prefix="nnp-run-")
+        self.course = unpacked(bundle, Path(self.folder.name))
+        self.workers = grading_workers(self.course, chapters(self.course), threads, sandboxed)
+
+    def close(self):
+        self.workers.close()  # its kernels started ahead die with it
+        self.folder.cleanup()
+
+
+_grader = {"key": None, "grader": None}  # this worker process's Grader, for the bundle of key (sha256)
+_grader_lock = threading.Lock()
+
+
+@contextmanager
+def grader(bundle, sandboxed):
+    """(course, workers.Worker or None) to grade one submission of the run of `bundle` in this process.
+
+    Where this process may start processes, the run's Grader (made by its first task, closed when a task of
+    another run comes) lends one of its grading processes; else (a daemonic Dask worker) the course is
+    unpacked for this task alone and None says: grade in an nbgrader process of its own.
+    """
+    if multiprocessing.current_process().daemon:
+        with tempfile.TemporaryDirectory(prefix="nnp-task-") as tmp:
+            yield unpacked(bundle, Path(tmp)), None
+        return
+    key = (hashlib.sha256(bundle).hexdigest(), sandboxed)
+    with _grader_lock:
+        if _grader["key"] != key:
+            if _grader["grader"] is not None:
+                _grader["grader"].close()
+                _grader.update(key=None, grader=None)
+            _grader.update(key=key, grader=Grader(bundle, worker_threads(), sandboxed))
+        current = _grader["grader"]
+    with current.workers.take() as worker:
+        yield current.course, worker
+
+
+def worker_threads():
+    """How many tasks this Dask worker runs at a time (1 outside a worker)."""
+    from distributed import get_worker
+
+    try:
+        return get_worker().state.nthreads
+    except ValueError:
+        return 1
+
+
+def unpacked(bundle, folder):
+    """The course of `bundle` (course_bundle()'s bytes) unpacked into `folder`; returns its Path."""
+    with tarfile.open(fileobj=io.BytesIO(bundle), mode="r:gz") as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "course"
 
 
 def exported(course, student, assignment):
