@@ -96,20 +96,22 @@ def grades_csv(course):
         return list(csv.DictReader(handle))
 
 
-def grading_now(dask_worker):
-    """(this worker's pid, whether it executes a grading task, whether it keeps a grading process); run on
-    every worker by Client.run."""
-    from nnpractice_instructor import cluster
-
-    executing = any(str(task.key).startswith("grade-") and task.state == "executing"
-                    for task in dask_worker.state.tasks.values())
-    return os.getpid(), executing, cluster._grader["grader"] is not None
-
-
 def kill_first_busy_worker(address):
     """Once a worker executes a grading task, kill that worker process and all it started (as if its machine
     died); its nanny starts a new one. Returns whether the killed worker kept a grading process."""
     from distributed import Client
+
+    def grading_now(dask_worker):
+        """(this worker's pid, whether it executes a grading task, whether it keeps a grading process); run on
+        every worker by Client.run. Defined here: a function of this module would be pickled by reference, and
+        workers cannot import the tests."""
+        import os
+
+        from nnpractice_instructor import cluster
+
+        executing = any(str(task.key).startswith("grade-") and task.state == "executing"
+                        for task in dask_worker.state.tasks.values())
+        return os.getpid(), executing, cluster._grader["grader"] is not None
 
     with Client(address, timeout=60) as client:
         def busy():
