@@ -53,7 +53,7 @@ class ClassSpawner(LocalProcessSpawner):
         role = "staff" if self.staff() else "student"
         env["JUPYTER_CONFIG_PATH"] = str(Path(CLASS["etc"]) / role)
         env["NNPRACTICE_DATA"] = CLASS["data"]
-        env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_folder())
+        env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_folder())  # made by start()
         if self.staff():
             env["NNPRACTICE_COURSE"] = CLASS["course"]
         return env
@@ -70,17 +70,16 @@ class ClassSpawner(LocalProcessSpawner):
 
     def runtime_folder(self):
         """RUNTIME/<uid>: the user's Jupyter runtime folder (kernels' sockets and connection files), theirs alone."""
-        user = pwd.getpwnam(self.user.name)
-        RUNTIME.mkdir(mode=0o711, exist_ok=True)
-        folder = RUNTIME / str(user.pw_uid)
-        folder.mkdir(mode=0o700, exist_ok=True)
-        os.chown(folder, user.pw_uid, user.pw_gid)
-        folder.chmod(0o700)
-        return folder
+        return RUNTIME / str(pwd.getpwnam(self.user.name).pw_uid)
 
     async def start(self):
         # the staff work in the course folder (the Formgrader links into it); students in their home
         self.notebook_dir = CLASS["course"] if self.staff() else "~"
+        user, folder = pwd.getpwnam(self.user.name), self.runtime_folder()
+        RUNTIME.mkdir(mode=0o711, exist_ok=True)
+        folder.mkdir(exist_ok=True)
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        folder.chmod(0o700)
         return await super().start()
 
 

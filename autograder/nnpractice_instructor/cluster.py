@@ -134,11 +134,13 @@ def grade_task(bundle, student, assignment, files, timeout=CELL_TIMEOUT, submiss
 
 class Grader:
     """What a worker process keeps for the tasks of one run: the course unpacked from the run's bundle, and
-    long-lived grading processes (workers.Workers, one per thread of the worker) warmed up for its chapters."""
+    long-lived grading processes (workers.Workers, one per thread of the worker) warmed up for its chapters;
+    key: what identifies the run (the bundle's sha256, and whether kernels are sandboxed)."""
 
-    def __init__(self, bundle, threads, sandboxed):
+    def __init__(self, key, bundle, threads, sandboxed):
         from nnpractice_instructor.workers import grading_workers
 
+        self.key = key
         self.folder = tempfile.TemporaryDirectory(prefix="nnp-run-")
         self.course = unpacked(bundle, Path(self.folder.name))
         self.workers = grading_workers(self.course, chapters(self.course), threads, sandboxed)
@@ -148,7 +150,7 @@ class Grader:
         self.folder.cleanup()
 
 
-_grader = {"key": None, "grader": None}  # this worker process's Grader, for the bundle of key (sha256)
+_grader = {"grader": None}  # this worker process's Grader, for the run of its key
 _grader_lock = threading.Lock()
 
 
@@ -166,12 +168,12 @@ def grader(bundle, sandboxed):
         return
     key = (hashlib.sha256(bundle).hexdigest(), sandboxed)
     with _grader_lock:
-        if _grader["key"] != key:
-            if _grader["grader"] is not None:
-                _grader["grader"].close()
-                _grader.update(key=None, grader=None)
-            _grader.update(key=key, grader=Grader(bundle, worker_threads(), sandboxed))
         current = _grader["grader"]
+        if current is None or current.key != key:
+            if current is not None:
+                _grader["grader"] = None  # closed, even if the next one cannot be made
+                current.close()
+            current = _grader["grader"] = Grader(key, bundle, worker_threads(), sandboxed)
     with current.workers.take() as worker:
         yield current.course, worker
 

@@ -58,7 +58,7 @@ def handed_in(tmp_path_factory):
 
 @pytest.fixture
 def cluster(tmp_path):
-    """(scheduler address, [nanny processes]) of a scheduler and two workers on localhost, stopped after."""
+    """The address of a scheduler and two workers on localhost, stopped after."""
     file = tmp_path / "scheduler.json"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     processes = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
@@ -72,7 +72,7 @@ def cluster(tmp_path):
     from distributed import Client
     with Client(address, timeout=60) as client:
         client.wait_for_workers(2, timeout=60)
-    yield address, processes[1:]
+    yield address
     for process in reversed(processes):
         process.send_signal(signal.SIGINT)
     for process in reversed(processes):
@@ -132,13 +132,12 @@ def test_cluster_grades_equal_local_grades_with_a_worker_killed(handed_in, clust
     """Local grading and grading on the cluster (one worker killed mid-run) give the same grades.csv,
     the same gradebook rows (timestamps, late seconds, every cell's automatic score), and every submission
     is in the gradebook and in autograded/ exactly once."""
-    address, _ = cluster
     local, remote = (shutil.copytree(handed_in, tmp_path / name) for name in ("local", "remote"))
     start = time.perf_counter()
     on_cluster = subprocess.Popen([sys.executable, "-m", "nnpractice_instructor", "--course", str(remote),
-                                   "--no-progress", "--scheduler", address], stdout=subprocess.PIPE,
+                                   "--no-progress", "--scheduler", cluster], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
-    killed_kept_a_grader = kill_first_busy_worker(address)
+    killed_kept_a_grader = kill_first_busy_worker(cluster)
     out, err = on_cluster.communicate(timeout=600)
     middle = time.perf_counter()
     here = grade(local, "--jobs", "2")
@@ -195,4 +194,4 @@ def test_a_worker_keeps_its_grading_process_and_course_for_one_run_only(handed_i
     finally:
         if cluster._grader["grader"] is not None:
             cluster._grader["grader"].close()
-        cluster._grader.update(key=None, grader=None)
+        cluster._grader["grader"] = None

@@ -366,11 +366,16 @@ def test_a_class_on_jupyterhub_end_to_end(hub, timer):
             # the kernel talks to the server over sockets in a folder of the student's alone, not over TCP ports
             assert results["transport"] == "ipc", results
             sockets = Path(results["connection_file"]).parent
-            assert sockets == hub.prefix / "run" / str(pwd.getpwnam(WRONG).pw_uid), results
+            assert sockets == runtime_folder(hub, WRONG), results
             assert (sockets.stat().st_uid, sockets.stat().st_mode & 0o777) == (pwd.getpwnam(WRONG).pw_uid, 0o700)
         finally:
             browser.close()
     print(json.dumps(timer.steps, indent=2))
+
+
+def runtime_folder(hub, user):
+    """Where the hub keeps the user's Jupyter runtime folder (deploy/jupyterhub_config.py)."""
+    return hub.prefix / "run" / str(pwd.getpwnam(user).pw_uid)
 
 
 def isolation_code(hub):
@@ -385,7 +390,7 @@ def isolation_code(hub):
         "gradebook": str(hub.course / "gradebook.db"),
         "exchange inbound": str(hub.exchange / "nn-practice" / "inbound"),
         "instructor's home": pwd.getpwnam(INSTRUCTOR).pw_dir,
-        "first student's kernel sockets": str(hub.prefix / "run" / str(pwd.getpwnam(RIGHT).pw_uid)),
+        "first student's kernel sockets": str(runtime_folder(hub, RIGHT)),
     }
     return ("import json, os\n"
             f"targets = {targets!r}\n"
